@@ -1,0 +1,1 @@
+/** x */ package dev.bulwark.circuitbreaker;

@@ -1,0 +1,9 @@
+/**
+ * Bulwark's core: lock-free resilience policies with no dependencies.
+ *
+ * <p>Only the API packages are exported; {@code dev.bulwark.internal} stays private to the module.
+ */
+module dev.bulwark.core {
+  exports dev.bulwark;
+  // exports dev.bulwark.circuitbreaker;
+}
