@@ -97,7 +97,7 @@ public final class Registry<P extends Policy, C> {
    * @param config the configuration for a new instance
    * @return the instance
    */
-  public P get(String name, C config) {
+  public P getOrCreate(String name, C config) {
     Check.name("name", name);
     Objects.requireNonNull(config, "config");
     P existing = instances.get(name);
@@ -105,13 +105,15 @@ public final class Registry<P extends Policy, C> {
   }
 
   private P create(String name, C config) {
-    P created = Objects.requireNonNull(factory.apply(name, config), "the factory returned null");
-    P previous = instances.putIfAbsent(name, created);
-    if (previous != null) {
-      return previous;
+    boolean[] created = {false};
+    P instance = instances.computeIfAbsent(name, n -> {
+      created[0] = true;
+      return Objects.requireNonNull(factory.apply(n, config), "the factory returned null");
+    });
+    if (created[0]) {
+      notifyAdded(instance); // outside computeIfAbsent: listeners may use the registry
     }
-    notifyAdded(created);
-    return created;
+    return instance;
   }
 
   /**

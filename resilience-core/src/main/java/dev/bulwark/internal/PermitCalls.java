@@ -129,20 +129,21 @@ public final class PermitCalls {
 
     @Override
     public void accept(T value, Throwable failure) {
+      Throwable cause = failure == null ? null : OutcomeClassifier.unwrap(failure);
       if (claimReport()) {
         long duration = clock.nanoTime() - start;
-        if (failure == null) {
+        if (cause == null) {
           permit.onResult(duration, value);
-        } else if (OutcomeClassifier.unwrap(failure) instanceof CancellationException) {
+        } else if (cause instanceof CancellationException) {
           permit.release();
         } else {
-          permit.onFailure(duration, failure);
+          permit.onFailure(duration, cause);
         }
       }
-      if (failure == null) {
+      if (cause == null) {
         complete(value);
       } else {
-        completeExceptionally(OutcomeClassifier.unwrap(failure));
+        completeExceptionally(cause);
       }
     }
 
