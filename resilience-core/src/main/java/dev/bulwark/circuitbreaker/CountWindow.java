@@ -92,4 +92,25 @@ final class CountWindow extends Window {
     int slow = slowEnabled ? bad((long) SLOW_PAIR.getVolatile(this)) : 0;
     return new Counts(Math.min(calls(f), size), bad(f), slow, minimumCalls);
   }
+
+  @Override
+  int[] rawAggregates() {
+    long f = (long) FAILED_PAIR.getVolatile(this);
+    long s = (long) SLOW_PAIR.getVolatile(this);
+    return new int[] {calls(f), bad(f), calls(s), bad(s)};
+  }
+
+  @Override
+  int[] recount() {
+    int calls = 0;
+    int failed = 0;
+    int slow = 0;
+    for (int i = 0; i < size; i++) {
+      int code = (byte) SLOTS.getVolatile(slots, i);
+      calls += code & PRESENT;
+      failed += (code & FAILED) != 0 ? 1 : 0;
+      slow += (code & SLOW) != 0 ? 1 : 0;
+    }
+    return new int[] {calls, failed, slow};
+  }
 }

@@ -192,4 +192,17 @@ final class TimeWindow extends Window {
     }
     return new Counts((int) calls, (int) failed, (int) slow, minimumCalls);
   }
+
+  @Override
+  int[] rawAggregates() {
+    long f = (long) FAILED_PAIR.getVolatile(this);
+    long s = (long) SLOW_PAIR.getVolatile(this);
+    return new int[] {calls(f), bad(f), calls(s), bad(s)};
+  }
+
+  @Override
+  int[] recount() {
+    Counts counts = counts();
+    return new int[] {counts.calls, counts.failed, counts.slow};
+  }
 }

@@ -45,6 +45,19 @@ abstract class Window {
   /** Returns a snapshot for the metrics view: may be slightly stale, never torn beyond repair. */
   abstract Counts counts();
 
+  /**
+   * Returns {calls, bad} of the (calls, failed) aggregate and {calls, bad} of the (calls, slow) one, raw, for
+   * consistency checks: at quiescence they must equal the sums over the slots or buckets.
+   */
+  int[] rawAggregates() {
+    return new int[0];
+  }
+
+  /** Returns {calls, failed, slow} summed over the slots or live buckets; see {@link #rawAggregates()}. */
+  int[] recount() {
+    return new int[0];
+  }
+
   /** The threshold test on a consistent pair; a transiently inconsistent pair never trips. */
   final boolean exceeds(int calls, int bad, int maxCalls, double threshold) {
     if (calls < minimumCalls || bad < 0 || bad > calls || calls > maxCalls) {
