@@ -48,13 +48,16 @@ import java.util.random.RandomGenerator;
  * {@code permitted} probes are in flight or completed, under any interleaving. The verdict is a pure
  * function of the word: OPEN as soon as the failures (or slow calls) already reach the threshold of the full
  * probe count, CLOSED as soon as even failing every outstanding probe could not reach it, otherwise pending.
- * The completion whose CAS makes the verdict certain also sets the SEALED bit in the same CAS, so exactly
- * one thread decides, and no probe can be issued once the decision is made. Every other exit from a
- * half-open phase (its deadline, a manual transition) seals the word first, too. When the deadline
- * ({@code maxHalfOpenDuration}) has passed, the next acquire, {@code state()} read or probe completion seals
- * the word and decides with what it has: probes still in flight count as failures; with no probe issued at
- * all a fresh half-open episode begins. An acquire that meets a sealed word of the still-current phase (a
- * manual transition between its seal and its CAS) is rejected rather than spinning.
+ * The completion whose CAS makes the verdict certain also seals the word, with the verdict in it, in the same
+ * CAS, so exactly one thread decides and no probe can be issued once the decision is made. Carrying the
+ * verdict out (the CAS of {@link #phase} to the next phase) is then open to anyone: a thread that meets the
+ * sealed word while the half-open phase is still current helps, so no caller ever waits on, or is rejected
+ * because of, a decider that was descheduled between its two CASes (a gap noticed while writing the
+ * model-checking test). Every other exit from a half-open phase seals the word first too: its deadline
+ * ({@code maxHalfOpenDuration}) with its own verdict (probes still in flight count as failures; with no probe
+ * issued at all the verdict is a fresh half-open episode), and manual transitions with no verdict (they
+ * carry themselves out; an acquire that meets such a word before the manual CAS is rejected rather than
+ * spinning). The deadline is checked lazily by the next acquire, {@code state()} read or probe completion.
  *
  * <p><b>Open duration.</b> The n-th consecutive trip (half-open probes failing again count as consecutive)
  * opens for {@code min(max, base * multiplier^(n-1)) * (1 - jitter * u)}, {@code u} from the random source,
@@ -81,7 +84,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     }
   }
 
-  // ---- half-open word: SEALED(63) | slow(30-39) | failed(20-29) | completed(10-19) | issued(0-9) -----------
+  // ---- half-open word: SEALED(63) | VERDICT(60-61) | slow(30-39) | failed(20-29) | completed(10-19) | issued(0-9)
   private static final int BITS = 10;
   private static final long MASK = (1L << BITS) - 1;
   private static final long ISSUED_ONE = 1L;
@@ -89,6 +92,7 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
   private static final long FAILED_ONE = 1L << (2 * BITS);
   private static final long SLOW_ONE = 1L << (3 * BITS);
   private static final long SEALED = 1L << 63;
+  private static final int VERDICT_SHIFT = 60;
 
   static int issued(long word) {
     return (int) (word & MASK);
@@ -110,9 +114,21 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     return (word & SEALED) != 0;
   }
 
+  static int verdictOf(long word) {
+    return (int) ((word >>> VERDICT_SHIFT) & 3);
+  }
+
+  /** Seals {@code word} with {@code verdict}, so that any thread can carry the decision out. */
+  static long seal(long word, int verdict) {
+    return word | SEALED | ((long) verdict << VERDICT_SHIFT);
+  }
+
+  /** No verdict yet; in a sealed word: sealed by a manual transition, which carries itself out. */
   private static final int PENDING = 0;
   private static final int CLOSE = 1;
   private static final int OPEN_AGAIN = 2;
+  /** The episode ran out with no probe issued: a fresh half-open episode replaces it. */
+  private static final int REFRESH = 3;
 
   private final String name;
   private final CircuitBreakerConfig config;
@@ -214,11 +230,11 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
           return new ProbePermit(h);
         }
         if (sealed(word)) {
-          Phase next = phase;
-          if (next != h) {
-            p = next;
-            continue;
+          if (phase != h || finishHalfOpen(h, word)) {
+            p = phase;
+            continue; // decided: the next phase answers
           }
+          // sealed by a manual transition that has not swapped the phase yet: reject rather than spin
         }
       }
       return reject(p, now, throwing);
@@ -264,7 +280,9 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
         continue;
       }
       if (p instanceof HalfOpenPhase && now - ((HalfOpenPhase) p).deadline >= 0) {
-        expire((HalfOpenPhase) p, now);
+        if (!expire((HalfOpenPhase) p, now) && phase == p) {
+          return p; // a manual transition is under way
+        }
         p = phase;
         continue;
       }
@@ -454,11 +472,11 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
       long next = word + add;
       int verdict = verdict(next, false);
       if (verdict != PENDING) {
-        next |= SEALED;
+        next = seal(next, verdict);
       }
       if (HALF_OPEN_WORD.compareAndSet(h, word, next)) {
         if (verdict != PENDING) {
-          leaveHalfOpen(h, verdict, next);
+          finishHalfOpen(h, next);
         } else {
           long now = clock.nanoTime();
           if (now - h.deadline >= 0) {
@@ -470,33 +488,57 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
     }
   }
 
-  private void expire(HalfOpenPhase h, long now) {
+  /**
+   * Ends a half-open episode whose deadline has passed: seals its word with the verdict on the probes it has
+   * (those in flight count as failures) and carries the verdict out, or helps carry out a verdict already
+   * sealed. Returns false only for a word sealed by a manual transition, which carries itself out.
+   */
+  private boolean expire(HalfOpenPhase h, long now) {
     while (true) {
       long word = h.word;
       if (sealed(word)) {
-        return;
+        return finishHalfOpen(h, word);
       }
-      if (HALF_OPEN_WORD.compareAndSet(h, word, word | SEALED)) {
-        if (issued(word) == 0) {
-          casPhase(h, new HalfOpenPhase(h.trips, now)); // nothing to decide from: a fresh episode
-        } else {
-          int outstanding = issued(word) - completed(word);
-          long effective = word + outstanding * (COMPLETED_ONE + FAILED_ONE);
-          leaveHalfOpen(h, verdict(word, true), effective);
-        }
-        return;
+      long sealedWord;
+      int issued = issued(word);
+      if (issued == 0) {
+        sealedWord = seal(word, REFRESH);
+      } else {
+        int outstanding = issued - completed(word);
+        sealedWord = seal(word + outstanding * (COMPLETED_ONE + FAILED_ONE), verdict(word, true));
+      }
+      if (HALF_OPEN_WORD.compareAndSet(h, word, sealedWord)) {
+        return finishHalfOpen(h, sealedWord);
       }
     }
   }
 
-  private void leaveHalfOpen(HalfOpenPhase h, int verdict, long word) {
-    Phase next = verdict == CLOSE
-        ? new ClosedPhase(State.CLOSED)
-        : newOpen(clock.nanoTime(), h.trips + 1,
-            new Window.Counts(completed(word), failed(word), slow(word), 1));
-    if (casPhase(h, next)) {
+  /**
+   * Carries out the verdict sealed into a half-open word: replaces {@code h} by the next phase. Any thread
+   * that meets the sealed word while {@code h} is still current may call it (helping); one CAS wins and that
+   * thread tells the listeners. Returns false if the word was sealed without a verdict (manual transition).
+   */
+  private boolean finishHalfOpen(HalfOpenPhase h, long sealedWord) {
+    int verdict = verdictOf(sealedWord);
+    if (verdict == PENDING) {
+      return false;
+    }
+    if (phase != h) {
+      return true;
+    }
+    Phase next;
+    if (verdict == CLOSE) {
+      next = new ClosedPhase(State.CLOSED);
+    } else if (verdict == REFRESH) {
+      next = new HalfOpenPhase(h.trips, clock.nanoTime());
+    } else {
+      next = newOpen(clock.nanoTime(), h.trips + 1,
+          new Window.Counts(completed(sealedWord), failed(sealedWord), slow(sealedWord), 1));
+    }
+    if (casPhase(h, next) && next.state != State.HALF_OPEN) {
       transitioned(State.HALF_OPEN, next.state);
     }
+    return true;
   }
 
   // ---- outcomes -----------------------------------------------------------------------------------------
@@ -625,8 +667,9 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
   final class HalfOpenPhase extends Phase {
     final long deadline;
     /**
-     * {@code SEALED(bit 63) | slow(30-39) | failed(20-29) | completed(10-19) | issued(0-9)}: probes issued and
-     * not released, probes completed, of which failed and slow; SEALED once the episode is decided.
+     * {@code SEALED(bit 63) | VERDICT(60-61) | slow(30-39) | failed(20-29) | completed(10-19) | issued(0-9)}:
+     * probes issued and not released, probes completed, of which failed and slow; SEALED once the episode is
+     * over, with the verdict (0 = manual, CLOSE, OPEN_AGAIN, REFRESH) that anyone may carry out.
      */
     volatile long word;
 
