@@ -41,6 +41,14 @@ import java.util.random.RandomGenerator;
  * transitions, which retry on the newer phase. Listeners are called after the winning CAS, never inside an
  * update function, and update functions (the half-open word's) are pure.
  *
+ * <p><b>Closed trips</b> are decided by the record whose window update makes a rate reach its threshold, and
+ * take effect at that thread's CAS of {@link #phase} a moment later. In between, other calls are still
+ * admitted with the closed permit and recorded into a window that is about to die: so the trip is not
+ * strictly linearizable (a call that completes in that gap, then an acquire, can be ordered in a way no
+ * sequential breaker would allow). The cost is at most a few calls admitted nanoseconds late, as in every
+ * peer; making it exact would need a sticky trip bit inside the contended aggregate word. Exactly one thread
+ * wins the trip; the others' CAS fails and they do nothing.
+ *
  * <p><b>Half-open accounting.</b> A probe is issued by a CAS that increments {@code issued} while
  * {@code issued < permittedCallsInHalfOpen} and the word is not sealed; a completion increments
  * {@code completed} (and {@code failed}/{@code slow}); a release or an ignored outcome decrements
