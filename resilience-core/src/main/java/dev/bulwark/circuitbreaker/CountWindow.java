@@ -12,7 +12,10 @@ import java.lang.invoke.VarHandle;
  * a ring position with {@code getAndIncrement} on the cursor, swaps its code into the slot with
  * {@code getAndSet} and adds the difference between the new and the evicted code to the aggregates with one
  * {@code getAndAdd} each; when the difference is zero (a success replacing a success, the common case of a
- * full healthy window) the aggregate is only read. No lock, no allocation.
+ * full healthy window) the aggregate is only read. When the slot already holds the new code, the swap is skipped
+ * too: a write of the value already there, linearized at the read (a racing swap of the same slot is then
+ * ordered after it, and its difference is exact). So a healthy window costs one atomic update per call, the
+ * cursor's. No lock, no allocation.
  *
  * <p>Invariant at quiescence: each aggregate equals the sum over the slots, because every swap adds exactly
  * (new - old) of the value it displaced, whatever the interleaving (the differences telescope). Harmless
@@ -68,7 +71,10 @@ final class CountWindow extends Window {
   boolean record(boolean failure, boolean slow) {
     int code = PRESENT | (failure ? FAILED : 0) | (slow && slowEnabled ? SLOW : 0);
     int index = Integer.remainderUnsigned((int) CURSOR.getAndAdd(this, 1), size);
-    int old = (byte) SLOTS.getAndSet(slots, index, (byte) code);
+    int old = (byte) SLOTS.getVolatile(slots, index);
+    if (old != code) {
+      old = (byte) SLOTS.getAndSet(slots, index, (byte) code);
+    }
     long delta = delta(old, code, FAILED);
     long pair = delta == 0 ? (long) FAILED_PAIR.getVolatile(this) : (long) FAILED_PAIR.getAndAdd(this, delta) + delta;
     boolean trip = exceeds(calls(pair), bad(pair), size, failureThreshold);
