@@ -304,9 +304,10 @@ public interface CircuitBreaker extends PermitPolicy {
     }
 
     /**
-     * Sets the random source of the open-duration jitter; it is only used when the breaker opens, never
-     * concurrently by one breaker's winning transition with itself. Default: the calling thread's
-     * {@link java.util.concurrent.ThreadLocalRandom}.
+     * Sets the random source of the open-duration jitter, drawn once each time the breaker opens. Two
+     * threads may draw at once in the rare race where both decide the same trip; a generator that is not
+     * thread-safe, such as a seeded {@link java.util.SplittableRandom} in a test, then at worst repeats a
+     * value. Default: the calling thread's {@link java.util.concurrent.ThreadLocalRandom}.
      *
      * @param random the random source
      * @return this builder
