@@ -140,11 +140,11 @@ final class DefaultCircuitBreaker implements CircuitBreaker {
   /** Measures calls whose duration nobody reads; see the implementation notes. */
   private static final Clock NO_DURATION = () -> 0L;
 
-  private static final int PENDING = 0;
-  private static final int CLOSE = 1;
-  private static final int OPEN_AGAIN = 2;
+  static final int PENDING = 0;
+  static final int CLOSE = 1;
+  static final int OPEN_AGAIN = 2;
   /** The episode ran out with no probe issued: a fresh half-open episode replaces it. */
-  private static final int REFRESH = 3;
+  static final int REFRESH = 3;
 
   private final String name;
   private final CircuitBreakerConfig config;

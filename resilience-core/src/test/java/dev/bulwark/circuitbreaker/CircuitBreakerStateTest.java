@@ -567,4 +567,41 @@ class CircuitBreakerStateTest {
     assertThat(breaker.metrics().bufferedCalls()).isZero();
     assertThat(breaker.metrics().totalFailedCalls()).isEqualTo(1);
   }
+
+  /**
+   * Regression: a probe's completion seals the half-open word and then swaps the phase; an acquire that came
+   * in between was rejected although the verdict was CLOSE. Now anyone who meets the sealed verdict carries
+   * it out. The decider paused between its two CASes is simulated by sealing the word directly.
+   */
+  @Test
+  void anAcquireThatMeetsASealedButUnfinishedVerdictCarriesItOutInsteadOfBeingRejected() throws Exception {
+    for (int verdict : new int[] {DefaultCircuitBreaker.CLOSE, DefaultCircuitBreaker.OPEN_AGAIN}) {
+      CircuitBreaker breaker = breaker(config().build());
+      breaker.transitionToHalfOpen();
+      var field = DefaultCircuitBreaker.class.getDeclaredField("phase");
+      field.setAccessible(true);
+      DefaultCircuitBreaker.HalfOpenPhase half = (DefaultCircuitBreaker.HalfOpenPhase) field.get(breaker);
+      half.word = DefaultCircuitBreaker.seal(half.word, verdict);
+      if (verdict == DefaultCircuitBreaker.CLOSE) {
+        assertThat(breaker.tryAcquirePermit()).isNotNull();
+        assertThat(breaker.state()).isEqualTo(CLOSED);
+      } else {
+        assertThat(breaker.tryAcquirePermit()).isNull();
+        assertThat(breaker.state()).isEqualTo(OPEN);
+      }
+    }
+  }
+
+  @Test
+  void anAcquireThatMeetsAManualSealIsRejectedRatherThanSpinning() throws Exception {
+    CircuitBreaker breaker = breaker(config().build());
+    breaker.transitionToHalfOpen();
+    var field = DefaultCircuitBreaker.class.getDeclaredField("phase");
+    field.setAccessible(true);
+    DefaultCircuitBreaker.HalfOpenPhase half = (DefaultCircuitBreaker.HalfOpenPhase) field.get(breaker);
+    half.seal(); // a manual transition that has not swapped the phase yet
+    assertThat(breaker.tryAcquirePermit()).isNull();
+    clock.advance(MAX_HALF_OPEN);
+    assertThat(breaker.state()).isEqualTo(HALF_OPEN); // the deadline cannot decide a manually sealed episode
+  }
 }
