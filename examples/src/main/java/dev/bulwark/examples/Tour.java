@@ -27,7 +27,7 @@ public final class Tour {
   private int failed;
   private int rejected;
 
-  private Tour(PrintStream out) {
+  Tour(PrintStream out) {
     this.out = out;
   }
 
