@@ -6,5 +6,6 @@
 module dev.bulwark.core {
   exports dev.bulwark;
   exports dev.bulwark.retry;
+  exports dev.bulwark.timeout;
   // exports dev.bulwark.circuitbreaker;
 }
