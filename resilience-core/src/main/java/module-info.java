@@ -5,6 +5,7 @@
  */
 module dev.bulwark.core {
   exports dev.bulwark;
+  exports dev.bulwark.fallback;
   exports dev.bulwark.retry;
   exports dev.bulwark.timeout;
   // exports dev.bulwark.circuitbreaker;
