@@ -109,6 +109,7 @@ final class AsyncRetry<T> extends CompletableFuture<T> implements BiConsumer<T, 
         return;
       }
       if (attempts == null) {
+        retry.firstAttemptFailed();
         attempts = new RetryImpl.Attempts(startNanos, deadline);
       }
       if (!retry.shouldRetry(attempts, failure, value, action, false)) {

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * Retries as a fraction of requests over a sliding window, plus a minimum rate.
@@ -17,7 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
  * and allowing it adds one to retries. So over any window, retries <= ratio * requests + reserve.
  *
  * Deposits (the hot path, once per call) are one LongAdder increment: no clock read, no CAS on a shared
- * word. Withdrawals are a CAS on the cumulative retry count `retries`, computed from the very count they
+ * word. A budget owned by one Retry does not even get that: it reads the retry's own first-attempt counters
+ * (`ownerRequests`), which the retry keeps anyway, so the retry's success path has one atomic increment. Withdrawals are a CAS on the cumulative retry count `retries`, computed from the very count they
  * replace, so concurrent withdrawals never overdraw the balance they saw: the rule holds exactly with
  * respect to the requests recorded before the withdrawal read them.
  *
@@ -55,6 +57,7 @@ final class RatioRetryBudget implements RetryBudget, RetryBudget.Metrics {
   private final double reserve;
   private final long sliceNanos;
   private final LongAdder requests = new LongAdder();
+  private final LongSupplier ownerRequests;
   private final LongAdder rejected = new LongAdder();
   private final AtomicReferenceArray<Mark> marks = new AtomicReferenceArray<>(SLICES);
   /** Cumulative retries allowed; only changed by CAS in tryAcquireRetry. Accessed through RETRIES. */
@@ -62,7 +65,13 @@ final class RatioRetryBudget implements RetryBudget, RetryBudget.Metrics {
   private volatile long retries;
 
   RatioRetryBudget(RetryBudgetConfig config, Clock clock) {
+    this(config, clock, null);
+  }
+
+  /** A budget that also counts the requests of its owning retry, read from {@code ownerRequests}. */
+  RatioRetryBudget(RetryBudgetConfig config, Clock clock, LongSupplier ownerRequests) {
     this.config = config;
+    this.ownerRequests = ownerRequests;
     this.clock = clock;
     this.ratio = config.ratio();
     long windowNanos = dev.bulwark.internal.Check.saturatedNanos(config.window());
@@ -89,6 +98,10 @@ final class RatioRetryBudget implements RetryBudget, RetryBudget.Metrics {
     }
   }
 
+  private long requestCount() {
+    return ownerRequests == null ? requests.sum() : requests.sum() + ownerRequests.getAsLong();
+  }
+
   @Override
   public void recordRequest() {
     requests.increment();
@@ -110,7 +123,7 @@ final class RatioRetryBudget implements RetryBudget, RetryBudget.Metrics {
     Mark oldest = oldestLiveMark(slice, true);
     while (true) {
       long spent = (long) RETRIES.getVolatile(this);
-      if (credit(oldest, requests.sum(), spent) < 1.0) {
+      if (credit(oldest, requestCount(), spent) < 1.0) {
         rejected.increment();
         return false;
       }
@@ -134,7 +147,7 @@ final class RatioRetryBudget implements RetryBudget, RetryBudget.Metrics {
       Mark current = marks.get(index);
       if (current == null || current.slice < slice) {
         Mark previous = newestBefore(slice); // found first: the new mark may take its slot
-        Mark fresh = new Mark(slice, requests.sum(), (long) RETRIES.getVolatile(this));
+        Mark fresh = new Mark(slice, requestCount(), (long) RETRIES.getVolatile(this));
         if (marks.compareAndSet(index, current, fresh)) {
           interpolate(previous, fresh);
         }
@@ -148,7 +161,7 @@ final class RatioRetryBudget implements RetryBudget, RetryBudget.Metrics {
         oldest = mark;
       }
     }
-    return oldest != null ? oldest : new Mark(slice, requests.sum(), (long) RETRIES.getVolatile(this));
+    return oldest != null ? oldest : new Mark(slice, requestCount(), (long) RETRIES.getVolatile(this));
   }
 
   private Mark newestBefore(long slice) {
@@ -194,7 +207,7 @@ final class RatioRetryBudget implements RetryBudget, RetryBudget.Metrics {
   public double balance() {
     long slice = Math.floorDiv(clock.nanoTime(), sliceNanos);
     Mark oldest = oldestLiveMark(slice, false);
-    return credit(oldest, requests.sum(), (long) RETRIES.getVolatile(this));
+    return credit(oldest, requestCount(), (long) RETRIES.getVolatile(this));
   }
 
   @Override
@@ -204,7 +217,7 @@ final class RatioRetryBudget implements RetryBudget, RetryBudget.Metrics {
 
   @Override
   public long requests() {
-    return requests.sum();
+    return requestCount();
   }
 
   @Override

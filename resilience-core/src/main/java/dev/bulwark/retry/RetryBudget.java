@@ -56,7 +56,9 @@ public interface RetryBudget {
   }
 
   /**
-   * Records a request: a call's first attempt. Retries are not requests.
+   * Records a request: a call's first attempt. Retries are not requests. A {@link Retry} calls this for a
+   * budget given to its builder; the budget it creates for itself from its configuration reads the retry's
+   * own counters instead, which saves an atomic increment per call.
    */
   void recordRequest();
 

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -31,10 +32,13 @@ import java.util.random.RandomGenerator;
  * attempts (attempt number, previous backoff, earlier failures, start time, deadline) lives in an Attempts
  * object that is only created once the first attempt has failed.
  *
- * Synchronous success path: budget.recordRequest() (one LongAdder increment in the ratio mode), the call,
- * the result check (a null check and the classifier's result rule), budget.recordSuccess() (nothing, or one
- * volatile read of a full token bucket), one LongAdder increment. No clock read, no deadline lookup, no
- * allocation. With maxDuration set, the call also reads the clock and installs a Deadline (one object).
+ * Synchronous success path: the call, the result check (a null check and the classifier's result rule),
+ * budget.recordSuccess() (nothing, or one volatile read of a full token bucket), one LongAdder increment.
+ * No clock read, no deadline lookup, no allocation, one atomic instruction. The budget's request count
+ * comes for free: a budget created from the config reads it from successWithoutRetry + firstAttemptFailures
+ * (the latter counted when a call enters the slow path, before it asks the budget for a retry). A shared
+ * budget, given to the builder, is told of each request with recordRequest(): one more increment. With
+ * maxDuration set, the call also reads the clock and installs a Deadline (one object).
  *
  * Decision, after a failed attempt (shouldRetry): interrupt, Error, abort rule, rejection handling,
  * classifier, attempts left; then the delay (the failure's hint, else the backoff); then time (maxDuration,
@@ -67,6 +71,8 @@ final class RetryImpl implements Retry, Retry.Metrics {
   final Scheduler scheduler;
   final RandomGenerator random;
   final RetryBudget budget;
+  /** Whether the budget is this retry's own: it then reads the requests from our counters. */
+  private final boolean ownsBudget;
   final Listeners<RetryEvent> listeners;
 
   private final int maxAttempts;
@@ -82,6 +88,8 @@ final class RetryImpl implements Retry, Retry.Metrics {
   private final Function<Object, Duration> hintFromResult;
 
   private final LongAdder successWithoutRetry = new LongAdder();
+  /** Calls whose first attempt did not succeed; with successWithoutRetry, the requests of an own budget. */
+  private final LongAdder firstAttemptFailures = new LongAdder();
   private final LongAdder successWithRetry = new LongAdder();
   private final LongAdder failedWithoutRetry = new LongAdder();
   private final LongAdder failedWithRetry = new LongAdder();
@@ -96,7 +104,8 @@ final class RetryImpl implements Retry, Retry.Metrics {
     this.sleeper = b.sleeper;
     this.scheduler = b.scheduler != null ? b.scheduler : Scheduler.defaultScheduler();
     this.random = b.random != null ? b.random : ThreadLocalRandomGenerator.INSTANCE;
-    this.budget = b.budget != null ? b.budget : RetryBudget.of(config.budget(), clock);
+    this.ownsBudget = b.budget == null;
+    this.budget = ownsBudget ? ownBudget(config.budget(), clock) : b.budget;
     this.listeners = b.listeners.build();
     this.maxAttempts = config.maxAttempts();
     this.maxDuration = config.maxDuration().orElse(null);
@@ -109,6 +118,26 @@ final class RetryImpl implements Retry, Retry.Metrics {
     this.maxRetryAfterNanos = Check.saturatedNanos(config.maxRetryAfter());
     this.hintFromFailure = config.hintFromFailure().orElse(null);
     this.hintFromResult = config.hintFromResult().orElse(null);
+  }
+
+  /** Creates this retry's own budget, which counts requests from the retry's first-attempt counters. */
+  private RetryBudget ownBudget(RetryBudgetConfig budgetConfig, Clock budgetClock) {
+    LongSupplier requests = () -> successWithoutRetry.sum() + firstAttemptFailures.sum();
+    switch (budgetConfig.mode()) {
+      case RATIO:
+        return new RatioRetryBudget(budgetConfig, budgetClock, requests);
+      case TOKEN_BUCKET:
+        return new TokenBucketRetryBudget(budgetConfig, requests);
+      default:
+        return UnlimitedRetryBudget.INSTANCE;
+    }
+  }
+
+  /** Records a call's request in a shared budget; an own budget reads it from the counters. */
+  void recordRequest() {
+    if (!ownsBudget) {
+      budget.recordRequest();
+    }
   }
 
   /** What a call needs between attempts; created at the first failure, used by one thread at a time. */
@@ -173,7 +202,7 @@ final class RetryImpl implements Retry, Retry.Metrics {
   }
 
   private <T> T callSync(Callable<? extends T> callable, long start) throws Exception {
-    budget.recordRequest();
+    recordRequest();
     T result;
     try {
       result = callable.call();
@@ -191,6 +220,7 @@ final class RetryImpl implements Retry, Retry.Metrics {
 
   private <T> T retrySync(Callable<? extends T> callable, long start, Throwable failure, T result, int action)
       throws Exception {
+    firstAttemptFailures.increment();
     Attempts attempts = new Attempts(start, Deadline.current());
     while (true) {
       if (!shouldRetry(attempts, failure, result, action, true)) {
@@ -254,7 +284,7 @@ final class RetryImpl implements Retry, Retry.Metrics {
       attemptDeadline = outer != null && outer.remainingNanos() <= own.remainingNanos() ? outer : own;
     }
     AsyncRetry<T> call = new AsyncRetry<>(this, supplier, start, outer, attemptDeadline);
-    budget.recordRequest();
+    recordRequest();
     call.drain();
     return call;
   }
@@ -355,6 +385,11 @@ final class RetryImpl implements Retry, Retry.Metrics {
   }
 
   // ---------------------------------------------------------------------------- outcomes and events
+
+  /** The first attempt of an asynchronous call did not succeed. */
+  void firstAttemptFailed() {
+    firstAttemptFailures.increment();
+  }
 
   void succeededFirstTime() {
     budget.recordSuccess();

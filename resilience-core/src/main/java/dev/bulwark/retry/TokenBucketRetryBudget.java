@@ -3,6 +3,7 @@ package dev.bulwark.retry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * gRPC-style retry throttling: failures take a token, successes return a fraction, retries only above half.
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
  * failure that led to the retry has already taken its token), as in gRPC.
  *
  * Hot path: in the healthy state the bucket is full and recordSuccess is a single volatile read, no write.
+ * Requests only feed the metrics; a budget owned by one Retry reads them from the retry's own counters.
  *
  * Harmless race: several threads may see the level just above half and all retry; each of those retries
  * that fails then takes its token, so the overshoot is bounded by the number of concurrent callers and
@@ -39,6 +41,7 @@ final class TokenBucketRetryBudget implements RetryBudget, RetryBudget.Metrics {
   private final long thresholdMilli;
   private final long ratioMilli;
   private final LongAdder requests = new LongAdder();
+  private final LongSupplier ownerRequests;
   private final LongAdder permitted = new LongAdder();
   private final LongAdder rejected = new LongAdder();
   /** Tokens in thousandths; accessed through TOKENS. */
@@ -46,7 +49,13 @@ final class TokenBucketRetryBudget implements RetryBudget, RetryBudget.Metrics {
   private volatile long milliTokens;
 
   TokenBucketRetryBudget(RetryBudgetConfig config) {
+    this(config, null);
+  }
+
+  /** A budget that also reports the requests of its owning retry, read from {@code ownerRequests}. */
+  TokenBucketRetryBudget(RetryBudgetConfig config, LongSupplier ownerRequests) {
     this.config = config;
+    this.ownerRequests = ownerRequests;
     this.maxMilli = Math.round(config.maxTokens() * MILLI);
     this.thresholdMilli = maxMilli / 2;
     this.ratioMilli = Math.max(1, Math.round(config.tokenRatio() * MILLI));
@@ -118,7 +127,7 @@ final class TokenBucketRetryBudget implements RetryBudget, RetryBudget.Metrics {
 
   @Override
   public long requests() {
-    return requests.sum();
+    return ownerRequests == null ? requests.sum() : requests.sum() + ownerRequests.getAsLong();
   }
 
   @Override

@@ -101,4 +101,24 @@ class RetryConfigTest {
     assertThat(a.budget()).isSameAs(shared).isSameAs(b.budget());
     assertThat(a.metrics().budgetBalance()).isEqualTo(10.0);
   }
+
+  @Test
+  void ownAndSharedBudgetsBothCountEveryCallAsARequest() throws Exception {
+    Retry own = Retry.builder("own").sleeper(nanos -> {}).build();
+    RetryBudget shared = RetryBudget.of(RetryBudgetConfig.ratio(0.1));
+    Retry a = Retry.builder("a").sleeper(nanos -> {}).budget(shared).build();
+    Retry b = Retry.builder("b").sleeper(nanos -> {}).budget(shared).build();
+    for (Retry retry : new Retry[] {own, a, b}) {
+      retry.call(() -> "ok");
+      try {
+        retry.call(() -> {
+          throw new IOException("down");
+        });
+      } catch (IOException expected) {
+        // retried, then failed
+      }
+    }
+    assertThat(own.budget().metrics().requests()).isEqualTo(2);
+    assertThat(shared.metrics().requests()).isEqualTo(4);
+  }
 }
