@@ -1,6 +1,7 @@
 package dev.bulwark.timeout;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -17,24 +18,27 @@ public final class VirtualThreadProbe {
    * @throws Exception if the probe fails
    */
   public static void main(String[] args) throws Exception {
+    // generous for the first call, which starts the virtual-thread machinery on a possibly busy machine
+    Object virtual = Timeout.of("probe", Duration.ofSeconds(30))
+        .call(() -> Thread.class.getMethod("isVirtual").invoke(Thread.currentThread()));
     Timeout timeout = Timeout.of("probe", Duration.ofMillis(200));
-    Object virtual = timeout.call(() -> Thread.class.getMethod("isVirtual").invoke(Thread.currentThread()));
-    boolean[] interrupted = {false};
+    AtomicBoolean interrupted = new AtomicBoolean();
     try {
       timeout.call(() -> {
         while (!Thread.currentThread().isInterrupted()) {
           LockSupport.park();
         }
-        interrupted[0] = true;
+        interrupted.set(true);
         return null;
       });
     } catch (TimeoutExceededException expected) {
       // the caller returns at expiry; give the interrupted worker a moment to record it
-      for (int i = 0; i < 1000 && !interrupted[0]; i++) {
-        Thread.sleep(5);
+      long giveUp = System.nanoTime() + 5_000_000_000L;
+      while (!interrupted.get() && System.nanoTime() < giveUp) {
+        LockSupport.parkNanos(1_000_000);
       }
     }
     System.out.println("virtual=" + virtual + ", usesVirtualThreads=" + TimeoutThreads.usesVirtualThreads()
-        + ", interrupted=" + interrupted[0]);
+        + ", interrupted=" + interrupted.get());
   }
 }
