@@ -30,8 +30,9 @@ import java.util.function.Supplier;
  * async ones). Metrics and events follow only the winning completion, so each call counts exactly once.
  *
  * Sync: the call runs as a FutureTask on the executor; the caller waits in FutureTask.get() (it parks, so a
- * virtual caller does not pin its carrier). Expiry, on the scheduler, first sets `timedOut` and then cancels
- * the task; the caller seeing CancellationException with `timedOut` set knows it timed out. FutureTask only
+ * virtual caller does not pin its carrier). The expiry is scheduled before the task is handed to the executor,
+ * so a running task always has one; an expiry that fires before the task starts cancels it, and a cancelled
+ * FutureTask never runs. Expiry, on the scheduler, first sets `timedOut` and then cancels the task; the caller seeing CancellationException with `timedOut` set knows it timed out. FutureTask only
  * interrupts the runner while the task runs, and a pool clears the flag before its next task, so an
  * interrupt never leaks into someone else's work.
  *
@@ -74,8 +75,14 @@ final class TimeoutImpl implements Timeout, Timeout.Metrics {
       throw new TimeoutExceededException(name, timeoutNanos, 0, true);
     }
     SyncCall<T> task = new SyncCall<>(callable, deadline);
-    executor.execute(task);
+    // expiry first: once the work has started, its expiry exists; a task cancelled before it runs never starts
     Scheduler.Cancellable expiry = scheduler.schedule(task::expire, limit);
+    try {
+      executor.execute(task);
+    } catch (RuntimeException | Error notStarted) {
+      expiry.cancel();
+      throw notStarted;
+    }
     try {
       T value = task.get();
       successful.increment();

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
+/** Real threads are involved: a hang fails the test instead of the build. */
+@org.junit.jupiter.api.Timeout(120)
 class RetryInterruptAndCancelTest {
 
   private static RetryConfig fixed(int attempts, Duration delay) {

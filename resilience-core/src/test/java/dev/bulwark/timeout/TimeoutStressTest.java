@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * Completion and expiry race on real threads; whoever wins, each call ends exactly once and the counters
  * balance. No timing is asserted: only the invariants.
  */
+@org.junit.jupiter.api.Timeout(120)
 class TimeoutStressTest {
 
   @Test

@@ -25,6 +25,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+/** Real threads are involved: a hang fails the test instead of the build. */
+@org.junit.jupiter.api.Timeout(120)
 class TimeoutTest {
   private final ManualClock clock = new ManualClock();
   private final List<TimeoutEvent> events = new CopyOnWriteArrayList<>();
@@ -201,6 +203,30 @@ class TimeoutTest {
     await().atMost(Duration.ofSeconds(30)).untilTrue(workerInterrupted);
     assertThat(timeout.metrics().timedOutCalls()).isEqualTo(1);
     assertThat(events).hasSize(1);
+  }
+
+  @Test
+  void regressionTheExpiryIsScheduledBeforeTheWorkStarts() throws Exception {
+    // the work used to start first, so a caller could advance time before its expiry existed
+    Timeout timeout = Timeout.builder("t").config(TimeoutConfig.builder().timeout(Duration.ofMillis(250)).build())
+        .scheduler(clock)
+        .executor(task -> {
+          assertThat(clock.pendingTasks()).as("expiry scheduled before the work starts").isEqualTo(1);
+          task.run();
+        })
+        .build();
+    assertThat(timeout.call(() -> "ok")).isEqualTo("ok");
+    assertThat(clock.pendingTasks()).isZero();
+  }
+
+  @Test
+  void anExecutorThatRefusesTheWorkLeavesNoExpiryBehind() {
+    Timeout timeout = Timeout.builder("t").scheduler(clock).executor(task -> {
+      throw new java.util.concurrent.RejectedExecutionException("shut down");
+    }).build();
+    assertThatThrownBy(() -> timeout.call(() -> "ok"))
+        .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+    assertThat(clock.pendingTasks()).isZero();
   }
 
   @Test
