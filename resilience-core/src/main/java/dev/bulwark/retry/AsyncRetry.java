@@ -135,7 +135,10 @@ final class AsyncRetry<T> extends CompletableFuture<T> implements BiConsumer<T, 
       } else {
         next();
       }
-    } catch (Throwable unexpected) {
+    } catch (Throwable unexpected) { // a user predicate or hint function threw, or the scheduler refused
+      if (failure != null && failure != unexpected) {
+        unexpected.addSuppressed(OutcomeClassifier.unwrap(failure));
+      }
       completeExceptionally(unexpected);
     }
   }

@@ -1,6 +1,7 @@
 package dev.bulwark.retry;
 
 import dev.bulwark.Clock;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -17,7 +18,7 @@ import java.util.Objects;
  * record each request and each attempt's outcome, and ask before every retry.
  *
  * <pre>{@code
- * RetryBudget budget = RetryBudget.of(RetryBudgetConfig.ratio(0.1));
+ * RetryBudget budget = RetryBudget.ratio(0.1);
  * Retry search = Retry.builder("search").budget(budget).build();
  * Retry suggest = Retry.builder("suggest").budget(budget).build();   // same backend, same budget
  * double left = budget.metrics().balance();
@@ -53,6 +54,39 @@ public interface RetryBudget {
       default:
         return UnlimitedRetryBudget.INSTANCE;
     }
+  }
+
+  /**
+   * Creates a ratio budget on the system clock: {@code RetryBudget.of(RetryBudgetConfig.ratio(ratio))}.
+   *
+   * @param ratio retries allowed per request, in {@code [0, 1]}
+   * @return a new budget
+   */
+  static RetryBudget ratio(double ratio) {
+    return of(RetryBudgetConfig.ratio(ratio));
+  }
+
+  /**
+   * Creates a ratio budget on the system clock; see {@link RetryBudgetConfig#ratio(double, double, Duration)}.
+   *
+   * @param ratio retries allowed per request, in {@code [0, 1]}
+   * @param minRetriesPerSecond retries always allowed per second of the window, zero or more
+   * @param window the sliding window, positive
+   * @return a new budget
+   */
+  static RetryBudget ratio(double ratio, double minRetriesPerSecond, Duration window) {
+    return of(RetryBudgetConfig.ratio(ratio, minRetriesPerSecond, window));
+  }
+
+  /**
+   * Creates a gRPC-style token-bucket budget; see {@link RetryBudgetConfig#tokenBucket(double, double)}.
+   *
+   * @param maxTokens the capacity, in {@code [1, 1_000_000]}
+   * @param tokenRatio the tokens a success returns, in {@code [0.001, 1]}
+   * @return a new budget
+   */
+  static RetryBudget tokenBucket(double maxTokens, double tokenRatio) {
+    return of(RetryBudgetConfig.tokenBucket(maxTokens, tokenRatio));
   }
 
   /**

@@ -38,7 +38,15 @@ public final class RetryBudgetConfig {
       ratio(DEFAULT_RATIO, DEFAULT_MIN_RETRIES_PER_SECOND, DEFAULT_WINDOW);
   private static final RetryBudgetConfig UNLIMITED = new RetryBudgetConfig(Mode.UNLIMITED, 0, 0, null, 0, 0);
 
-  /** The kinds of budget. */
+  /**
+   * The kinds of budget.
+   *
+   * <pre>{@code
+   * if (retry.budget().config().mode() == RetryBudgetConfig.Mode.UNLIMITED) {
+   *   log.warn("retry {} has no budget", retry.name());
+   * }
+   * }</pre>
+   */
   public enum Mode {
     /** Retries as a fraction of requests over a sliding window, plus a minimum rate. */
     RATIO,

@@ -84,7 +84,7 @@ class DocsExamplesTest {
     String order = deadline.call(() -> pipeline.call(() -> "placed"));
     assertThat(order).isEqualTo("placed");
 
-    RetryBudget searchBackend = RetryBudget.of(RetryBudgetConfig.ratio(0.1));
+    RetryBudget searchBackend = RetryBudget.ratio(0.1);
     Retry search = Retry.builder("search").budget(searchBackend).build();
     Retry suggest = Retry.builder("suggest").budget(searchBackend).build();
     assertThat(search.budget()).isSameAs(suggest.budget());

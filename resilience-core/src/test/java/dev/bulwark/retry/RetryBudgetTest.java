@@ -171,4 +171,13 @@ class RetryBudgetTest {
         .isNotEqualTo(RetryBudgetConfig.tokenBucket(100, 0.2));
     assertThat(RetryBudgetConfig.tokenBucket(100, 0.1).mode()).isEqualTo(RetryBudgetConfig.Mode.TOKEN_BUCKET);
   }
+
+  @Test
+  void shortcutsBuildTheSameBudgetsAsTheirConfigs() {
+    assertThat(RetryBudget.ratio(0.2).config()).isEqualTo(RetryBudgetConfig.ratio(0.2));
+    assertThat(RetryBudget.ratio(0.2, 3, Duration.ofSeconds(5)).config())
+        .isEqualTo(RetryBudgetConfig.ratio(0.2, 3, Duration.ofSeconds(5)));
+    assertThat(RetryBudget.tokenBucket(10, 0.5).config()).isEqualTo(RetryBudgetConfig.tokenBucket(10, 0.5));
+    assertThat(RetryBudget.tokenBucket(10, 0.5)).isNotSameAs(RetryBudget.tokenBucket(10, 0.5));
+  }
 }

@@ -494,6 +494,21 @@ class RetryScenarioTest {
     assertThat(result.failure().getSuppressed()).hasSize(32).startsWith(body.thrown.get(0), body.thrown.get(1));
   }
 
+  @org.junit.jupiter.api.Test
+  void asyncCallFailsWithTheBrokenRuleAndKeepsTheOriginalFailureWhenARuleThrows() {
+    Harness h = new Harness(Mode.ASYNC);
+    IllegalStateException bug = new IllegalStateException("bug in abortIf");
+    Retry retry = h.retry("r").config(fixed(3, 10).abortIf(e -> {
+      throw bug;
+    }).build()).build();
+    IOException down = new IOException("down");
+    Result<Object> result = h.run(retry, () -> {
+      throw down;
+    });
+    assertThat(result.failure()).isSameAs(bug);
+    assertThat(bug.getSuppressed()).containsExactly(down);
+  }
+
   /** An exception that carries a Retry-After, as an HTTP 429 would. */
   static final class TooManyRequests extends RuntimeException {
     private static final long serialVersionUID = 1L;
