@@ -42,11 +42,17 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
    * a reader that got an entry from get() sees a consistent snapshot. The store's time is read inside the
    * function, so two operations on one key see non-decreasing times in the order they take effect.
    *
-   * Capacity: `size` counts the map's entries. A new key is inserted only after a successful CAS reservation
-   * of one slot (inside the compute function, so the slot and the insertion happen together); every removal
-   * gives the slot back. Replacing an entry (takeover, completion, reuse of an expired entry) keeps its
-   * slot. So size never exceeds maxEntries, and the map's size equals `size` whenever no operation is in
-   * flight.
+   * Reads go through computeIfPresent too, not get(): a removal gives its slot back inside its compute
+   * function, just before the map unlinks the entry, so a lock-free get() could still see an entry whose
+   * removal has already taken effect for the capacity count. Under the key's lock, every observer of a key
+   * sees each operation on it entirely or not at all; Lincheck checks this (InMemoryIdempotencyStoreLincheckTest
+   * found the earlier version, which counted a delete after the removal, refusing a claim as "full").
+   *
+   * Capacity: `size` counts the records. A new key is inserted only after a successful CAS reservation of one
+   * slot inside its compute function; every removal (release, delete, purge) gives the slot back inside its
+   * compute function. Replacing an entry (takeover, completion, reuse of an expired entry) keeps its slot. So
+   * `size` never exceeds maxEntries; the map itself may hold one more entry per removal in flight, for the
+   * instant between the slot's return and the unlinking.
    *
    * Functions passed to compute may record what they saw in the per-call object (Claim, Write) that is the
    * function; they are applied once, so that is safe, and it saves allocating a result holder.
@@ -268,40 +274,73 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   @Override
   public Optional<IdempotencyRecord> read(String keyHash) {
     StoreArguments.requireKeyHash(keyHash);
-    Entry entry = records.get(keyHash);
-    if (entry == null) {
-      return Optional.empty();
+    Read read = new Read();
+    records.computeIfPresent(keyHash, read); // under the key's lock: never sees a removal half done
+    return Optional.ofNullable(read.record);
+  }
+
+  /** A read's compute function: snapshots the live entry, changes nothing. Applied at most once. */
+  private final class Read implements BiFunction<String, Entry, Entry> {
+    IdempotencyRecord record;
+
+    @Override
+    public Entry apply(String key, Entry entry) {
+      long now = clock.nanoTime();
+      if (entry.isLive(now)) {
+        record = entry.toRecord(now);
+      }
+      return entry;
     }
-    long now = clock.nanoTime();
-    return entry.isLive(now) ? Optional.of(entry.toRecord(now)) : Optional.empty();
   }
 
   @Override
   public boolean delete(String keyHash) {
     StoreArguments.requireKeyHash(keyHash);
-    Entry removed = records.remove(keyHash);
-    if (removed == null) {
-      return false;
+    Delete delete = new Delete();
+    records.computeIfPresent(keyHash, delete);
+    return delete.removedLive;
+  }
+
+  /** A delete's compute function: removes the entry and gives its slot back. Applied at most once. */
+  private final class Delete implements BiFunction<String, Entry, Entry> {
+    boolean removedLive;
+
+    @Override
+    public Entry apply(String key, Entry entry) {
+      removedLive = entry.isLive(clock.nanoTime());
+      size.decrementAndGet();
+      return null;
     }
-    size.decrementAndGet();
-    return removed.isLive(clock.nanoTime());
   }
 
   @Override
   public int purgeExpired(int limit) {
     StoreArguments.requireLimit(limit);
-    int purged = 0;
+    Purge purge = new Purge();
     Iterator<Map.Entry<String, Entry>> iterator = records.entrySet().iterator();
-    while (purged < limit && iterator.hasNext()) {
+    while (purge.purged < limit && iterator.hasNext()) {
       Map.Entry<String, Entry> mapping = iterator.next();
-      Entry entry = mapping.getValue();
-      // remove(key, value) only removes this very entry: one replaced meanwhile (claimed anew) stays
-      if (!entry.isLive(clock.nanoTime()) && records.remove(mapping.getKey(), entry)) {
-        size.decrementAndGet();
-        purged++;
+      if (!mapping.getValue().isLive(clock.nanoTime())) {
+        // decided again under the key's lock: an entry claimed anew meanwhile is live and stays
+        records.computeIfPresent(mapping.getKey(), purge);
       }
     }
-    return purged;
+    return purge.purged;
+  }
+
+  /** Purge's compute function: removes an expired entry and gives its slot back. */
+  private final class Purge implements BiFunction<String, Entry, Entry> {
+    int purged;
+
+    @Override
+    public Entry apply(String key, Entry entry) {
+      if (entry.isLive(clock.nanoTime())) {
+        return entry;
+      }
+      size.decrementAndGet();
+      purged++;
+      return null;
+    }
   }
 
   @Override
@@ -327,7 +366,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     return maxEntries;
   }
 
-  /** Whether the map holds an entry for the key, live or expired: for tests of purging. */
+  /** Whether the map holds an entry for the key, live or expired: for tests of purging. Not linearizable. */
   boolean holds(String keyHash) {
     return records.containsKey(keyHash);
   }
