@@ -6,9 +6,18 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bulwark.idempotency.ClaimResult;
+import dev.bulwark.idempotency.FailureClassifier;
+import dev.bulwark.idempotency.FailureKind;
+import dev.bulwark.idempotency.FencedOutException;
+import dev.bulwark.idempotency.Idempotency;
+import dev.bulwark.idempotency.IdempotencyConfig;
+import dev.bulwark.idempotency.IdempotencyInProgressException;
+import dev.bulwark.idempotency.IdempotencyKeyReuseException;
+import dev.bulwark.idempotency.IdempotencyOutcomeUnknownException;
 import dev.bulwark.idempotency.ClaimResult.Status;
 import dev.bulwark.idempotency.IdempotencyRecord;
 import dev.bulwark.idempotency.IdempotencyRecord.State;
+import dev.bulwark.idempotency.IdempotencyReplayedFailureException;
 import dev.bulwark.idempotency.IdempotencyStore;
 import dev.bulwark.idempotency.WriteResult;
 import java.time.Duration;
@@ -16,12 +25,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +54,11 @@ import org.junit.jupiter.api.Test;
  *   <li>{@link #isStored(String)}: whether the store still physically holds a record for a key, expired or
  *       not, so the kit can check that purging removes expired records and only those.</li>
  * </ul>
- * Only one test, {@link #leaseLapsesInTheStoresOwnRealTime()}, waits in real time (a lease of
+ * Besides the store's own operations, the kit runs the {@link Idempotency} executor over the store: many
+ * threads executing one key run the work once, a crashed execution is taken over once its lease lapses and
+ * its late completion is fenced, and every stored outcome (result, terminal failure, unknown flag) replays.
+ *
+ * <p>Only one test, {@link #leaseLapsesInTheStoresOwnRealTime()}, waits in real time (a lease of
  * {@link #realTimeLease()}); the whole kit runs in a few seconds against a real server. The concurrency tests
  * use {@link #threads()} threads for {@link #rounds()} rounds; a store with a connection pool should allow
  * that many connections, or override them.
@@ -787,6 +803,148 @@ public abstract class IdempotencyStoreConformance {
             claim -> claim.status() == Status.CLAIMED);
     assertThat(takeover.isTakeover()).isTrue();
     assertThat(takeover.fencingToken()).isGreaterThan(first);
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // the executor over this store
+
+  /**
+   * Returns an {@link Idempotency} policy over the store under test, with the kit's lease and no heartbeat.
+   *
+   * @param config adjusts the configuration
+   * @return the policy
+   */
+  protected Idempotency policy(UnaryOperator<IdempotencyConfig.Builder> config) {
+    return Idempotency.builder("conformance-" + randomHex(8))
+        .config(config.apply(IdempotencyConfig.builder().lease(LEASE).heartbeatInterval(Duration.ZERO)).build())
+        .store(store)
+        .heartbeatExecutor(Runnable::run)
+        .build();
+  }
+
+  @Test
+  public void concurrentExecutionsOfOneKeyRunTheWorkExactlyOnce() throws Exception {
+    Idempotency policy = policy(b -> b);
+    ExecutorService pool = Executors.newFixedThreadPool(threads());
+    try {
+      for (int round = 0; round < rounds(); round++) {
+        String key = "order-" + round;
+        AtomicInteger runs = new AtomicInteger();
+        List<Object> outcomes = race(pool, threads(), i -> {
+          try {
+            return policy.execute(key, "fingerprint", () -> {
+              spin();
+              return "receipt " + runs.incrementAndGet();
+            });
+          } catch (IdempotencyInProgressException inProgress) {
+            return inProgress;
+          }
+        });
+
+        assertThat(runs).as("executions in round %d", round).hasValue(1);
+        for (Object outcome : outcomes) {
+          assertThat("receipt 1".equals(outcome) || outcome instanceof IdempotencyInProgressException)
+              .as("%s is the replay or the in-progress rejection", outcome).isTrue();
+        }
+      }
+    } finally {
+      shutdown(pool);
+    }
+  }
+
+  @Test
+  public void concurrentExecutionsWaitingForCompletionAllGetTheOneResult() throws Exception {
+    Idempotency policy = policy(b -> b.waitForCompletion(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)));
+    ExecutorService pool = Executors.newFixedThreadPool(threads());
+    try {
+      for (int round = 0; round < Math.max(1, rounds() / 4); round++) {
+        String key = "payment-" + round;
+        AtomicInteger runs = new AtomicInteger();
+        List<Object> outcomes = race(pool, threads(), i -> policy.execute(key, "fingerprint", () -> {
+          spin();
+          return runs.incrementAndGet();
+        }));
+
+        assertThat(runs).as("executions in round %d", round).hasValue(1);
+        assertThat(outcomes).containsOnly(1);
+      }
+    } finally {
+      shutdown(pool);
+    }
+  }
+
+  @Test
+  public void aCrashedExecutionBlocksItsKeyUntilTheLeaseLapsesThenTheWorkRunsOnce() throws Exception {
+    Idempotency policy = policy(b -> b);
+    AtomicInteger runs = new AtomicInteger();
+    CompletableFuture<String> stalled = new CompletableFuture<>();
+    CompletableFuture<String> crashed = policy.<String>executeAsync("shipment-1", "fp", () -> {
+      runs.incrementAndGet();
+      return stalled; // never renews: the heartbeat is off
+    }).toCompletableFuture();
+
+    advanceStoreTime(Duration.ofSeconds(20));
+    assertThatThrownBy(() -> policy.execute("shipment-1", "fp", () -> "too early"))
+        .isInstanceOf(IdempotencyInProgressException.class);
+    advanceStoreTime(Duration.ofSeconds(20));
+    assertThat(policy.execute("shipment-1", "fp", () -> "shipped " + runs.incrementAndGet()))
+        .isEqualTo("shipped 2");
+
+    stalled.complete("shipped by the crashed owner, late");
+    assertThatThrownBy(crashed::join).hasCauseInstanceOf(FencedOutException.class);
+    assertThat(policy.execute("shipment-1", "fp", () -> "again")).isEqualTo("shipped 2");
+    assertThat(runs).hasValue(2);
+  }
+
+  @Test
+  public void everyOutcomeRoundTripsThroughTheStore() throws Exception {
+    Idempotency policy = policy(b -> b.failureClassifier(FailureClassifier.builder()
+        .classify(FailureKind.TERMINAL, IllegalArgumentException.class)
+        .classify(FailureKind.RETRYABLE, IllegalStateException.class)
+        .build()));
+
+    assertThat(policy.execute("value", "fp", () -> "ok")).isEqualTo("ok");
+    assertThat(policy.executeForResult("value", "fp", () -> "other").isReplay()).isTrue();
+    assertThatThrownBy(() -> policy.execute("value", "another fp", () -> "x"))
+        .isInstanceOf(IdempotencyKeyReuseException.class);
+
+    assertThatThrownBy(() -> policy.execute("declined", "fp", () -> {
+      throw new IllegalArgumentException("card declined");
+    })).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> policy.execute("declined", "fp", () -> "x"))
+        .isInstanceOf(IdempotencyReplayedFailureException.class).hasMessageContaining("card declined");
+
+    assertThatThrownBy(() -> policy.execute("retryable", "fp", () -> {
+      throw new IllegalStateException("refused");
+    })).isInstanceOf(IllegalStateException.class);
+    assertThat(policy.execute("retryable", "fp", () -> "second try")).isEqualTo("second try");
+
+    assertThatThrownBy(() -> policy.execute("unknown", "fp", () -> {
+      throw new java.io.IOException("timed out");
+    })).isInstanceOf(java.io.IOException.class);
+    advanceStoreTime(PAST_LEASE);
+    assertThatThrownBy(() -> policy.execute("unknown", "fp", () -> "x"))
+        .isInstanceOf(IdempotencyOutcomeUnknownException.class);
+    assertThat(policy.forget("unknown")).isTrue();
+    assertThat(policy.execute("unknown", "fp", () -> "resolved")).isEqualTo("resolved");
+  }
+
+  @Test
+  public void aRecordExpiresAfterTheConfiguredTtl() throws Exception {
+    Idempotency policy = policy(b -> b.ttl(Duration.ofHours(1)));
+    policy.execute("refund-1", "fp", () -> "first");
+
+    advanceStoreTime(Duration.ofMinutes(50));
+    assertThat(policy.execute("refund-1", "fp", () -> "second")).isEqualTo("first");
+    advanceStoreTime(Duration.ofMinutes(20));
+    assertThat(policy.inspect("refund-1")).isEmpty();
+    assertThat(policy.execute("refund-1", "fp", () -> "third")).isEqualTo("third");
+  }
+
+  private static void spin() {
+    for (int i = ThreadLocalRandom.current().nextInt(5_000); i > 0; i--) {
+      Thread.onSpinWait();
+    }
   }
 
   // ------------------------------------------------------------------------------------------------------
