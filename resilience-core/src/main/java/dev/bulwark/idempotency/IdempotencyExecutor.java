@@ -677,7 +677,14 @@ final class IdempotencyExecutor implements Idempotency {
     }
 
     void schedule() {
-      pending = scheduler.schedule(this, heartbeatNanos);
+      try {
+        pending = scheduler.schedule(this, heartbeatNanos);
+      } catch (RuntimeException rejected) {
+        // a scheduler that refuses (shut down) must not fail the work: run on without a heartbeat
+        stopped = true;
+        LOGGER.log(Level.WARNING, "idempotency '" + name + "': the scheduler refused the heartbeat (" + rejected
+            + "); work longer than the lease (" + lease + ") may be taken over", rejected);
+      }
     }
 
     /** The timer fired: hand the renewal to the executor. */

@@ -421,6 +421,35 @@ class IdempotencyTest {
     assertThat(first).isCompletedWithValue("ok");
   }
 
+  @Test
+  void aSchedulerThatRefusesTheHeartbeatDoesNotFailTheWork() throws Exception {
+    Idempotency policy = Idempotency.builder("payments").store(store).clock(clock).sleeper(clock)
+        .scheduler((task, delay) -> {
+          throw new java.util.concurrent.RejectedExecutionException("shut down");
+        })
+        .build();
+
+    assertThat(policy.execute(KEY, FP, work("ran"))).isEqualTo("ran");
+    assertThat(policy.execute(KEY, FP, work("replayed"))).isEqualTo("ran");
+  }
+
+  @Test
+  void aHeartbeatExecutorThatRefusesRenewsOnTheTimersThread() throws Exception {
+    Idempotency policy = Idempotency.builder("payments").store(store).clock(clock).sleeper(clock).scheduler(clock)
+        .config(IdempotencyConfig.builder().lease(LEASE).build())
+        .heartbeatExecutor(task -> {
+          throw new java.util.concurrent.RejectedExecutionException("saturated");
+        })
+        .build();
+    CompletableFuture<String> work = new CompletableFuture<>();
+    CompletableFuture<String> first = policy.<String>executeAsync(KEY, FP, () -> work).toCompletableFuture();
+    clock.advance(Duration.ofMinutes(2));
+
+    assertThatThrownBy(() -> policy.execute(KEY, FP, work("repeat"))).isInstanceOf(IdempotencyInProgressException.class);
+    work.complete("done");
+    assertThat(first).isCompletedWithValue("done");
+  }
+
   // ------------------------------------------------------------------------------------------------------
   // failures: retryable, terminal, unknown
 
