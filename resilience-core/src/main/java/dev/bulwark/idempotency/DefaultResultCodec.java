@@ -91,22 +91,29 @@ final class DefaultResultCodec implements ResultCodec {
 
   @Override
   public Object decode(byte[] payload, int version) {
+    return decode(payload, 0, payload.length, version);
+  }
+
+  /** Decodes {@code length} bytes from {@code offset}: the replay path reads the envelope in place. */
+  Object decode(byte[] bytes, int offset, int length, int version) {
     if (version != 1) {
       throw new IdempotencyCodecException(
           "the default result codec reads format version 1, the result was written with version " + version, null);
     }
-    if (payload.length == 0) {
+    if (length == 0) {
       throw new IdempotencyCodecException("corrupt result: no type tag", null);
     }
+    int start = offset + 1;
+    int size = length - 1;
     try {
-      ByteBuffer body = ByteBuffer.wrap(payload, 1, payload.length - 1);
-      switch (payload[0]) {
+      ByteBuffer body = ByteBuffer.wrap(bytes, start, size);
+      switch (bytes[offset]) {
         case NULL:
           return exactly(null, body, 0);
         case STRING:
-          return new String(payload, 1, payload.length - 1, StandardCharsets.UTF_8);
+          return new String(bytes, start, size, StandardCharsets.UTF_8);
         case BYTES:
-          return Arrays.copyOfRange(payload, 1, payload.length);
+          return Arrays.copyOfRange(bytes, start, start + size);
         case BOOLEAN:
           return exactly(body.get() != 0, body, 0);
         case INT:
@@ -116,18 +123,18 @@ final class DefaultResultCodec implements ResultCodec {
         case DOUBLE:
           return exactly(Double.longBitsToDouble(body.getLong()), body, 0);
         case BIG_INTEGER:
-          return new BigInteger(payload, 1, payload.length - 1);
+          return new BigInteger(bytes, start, size);
         case BIG_DECIMAL:
           int scale = body.getInt();
-          return new BigDecimal(new BigInteger(payload, 5, payload.length - 5), scale);
+          return new BigDecimal(new BigInteger(bytes, start + 4, size - 4), scale);
         default:
-          throw new IdempotencyCodecException("corrupt result: unknown type tag " + payload[0], null);
+          throw new IdempotencyCodecException("corrupt result: unknown type tag " + bytes[offset], null);
       }
     } catch (RuntimeException e) {
       if (e instanceof IdempotencyCodecException) {
         throw e;
       }
-      throw new IdempotencyCodecException("corrupt result of " + payload.length + " bytes", e);
+      throw new IdempotencyCodecException("corrupt result of " + length + " bytes", e);
     }
   }
 

@@ -20,17 +20,31 @@ final class Envelope {
   static final int FORMAT = 1;
 
   final StoredOutcome outcome;
-  final String codecId;
   final int codecVersion;
-  private final byte[] bytes;
-  private final int payloadOffset;
+  final byte[] bytes;
+  final int payloadOffset;
+  private final int codecIdLength;
 
-  private Envelope(StoredOutcome outcome, String codecId, int codecVersion, byte[] bytes, int payloadOffset) {
+  private Envelope(StoredOutcome outcome, int codecIdLength, int codecVersion, byte[] bytes, int payloadOffset) {
     this.outcome = outcome;
-    this.codecId = codecId;
+    this.codecIdLength = codecIdLength;
     this.codecVersion = codecVersion;
     this.bytes = bytes;
     this.payloadOffset = payloadOffset;
+  }
+
+  /** The codec id, decoded: for messages, the replay path compares bytes with {@link #codecIs}. */
+  String codecId() {
+    return new String(bytes, 4, codecIdLength, StandardCharsets.US_ASCII);
+  }
+
+  /** Whether the stored codec id is {@code id} (ASCII bytes), without decoding it. */
+  boolean codecIs(byte[] id) {
+    return Arrays.equals(bytes, 4, 4 + codecIdLength, id, 0, id.length);
+  }
+
+  int payloadLength() {
+    return bytes.length - payloadOffset;
   }
 
   static byte[] encode(StoredOutcome outcome, String codecId, int codecVersion, byte[] payload) {
@@ -70,10 +84,9 @@ final class Envelope {
     if (outcome == null || bytes.length < 8 + n) {
       throw new IdempotencyCodecException("corrupt stored result header", null);
     }
-    String codecId = new String(bytes, 4, n, StandardCharsets.US_ASCII);
     int version = ((bytes[4 + n] & 0xFF) << 24) | ((bytes[5 + n] & 0xFF) << 16)
         | ((bytes[6 + n] & 0xFF) << 8) | (bytes[7 + n] & 0xFF);
-    return new Envelope(outcome, codecId, version, bytes, 8 + n);
+    return new Envelope(outcome, n, version, bytes, 8 + n);
   }
 
   byte[] payload() {

@@ -9,6 +9,7 @@ import dev.bulwark.internal.Check;
 import dev.bulwark.internal.Exceptions;
 import dev.bulwark.internal.Listeners;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,6 +64,8 @@ final class IdempotencyExecutor implements Idempotency {
   private final Executor heartbeatExecutor;
   private final Listeners<IdempotencyEvent> listeners;
   private final ResultCodec codec;
+  private final byte[] codecIdBytes;
+  private final byte[] nameBytes;
   private final FailureClassifier classifier;
   private final Duration lease;
   private final Duration ttl;
@@ -98,6 +101,8 @@ final class IdempotencyExecutor implements Idempotency {
     this.heartbeatExecutor = builder.heartbeatExecutor;
     this.listeners = builder.listeners.build();
     this.codec = config.codec();
+    this.codecIdBytes = codec.id().getBytes(StandardCharsets.US_ASCII);
+    this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
     this.classifier = config.failureClassifier();
     this.lease = config.lease();
     this.ttl = config.ttl();
@@ -161,16 +166,19 @@ final class IdempotencyExecutor implements Idempotency {
 
   @Override
   public <T> T execute(String key, String fingerprint, Callable<? extends T> work) throws Exception {
-    return run(key, fingerprint, work).value();
+    return run(key, fingerprint, work, null);
   }
 
   @Override
   public <T> IdempotentResult<T> executeForResult(String key, String fingerprint, Callable<? extends T> work)
       throws Exception {
-    return run(key, fingerprint, work);
+    boolean[] replayed = new boolean[1];
+    T value = run(key, fingerprint, work, replayed);
+    return IdempotentResult.of(value, replayed[0]);
   }
 
-  private <T> IdempotentResult<T> run(String key, String fingerprint, Callable<? extends T> work)
+  /** The synchronous call; sets {@code replayed[0]} for a replay when the caller asks. */
+  private <T> T run(String key, String fingerprint, Callable<? extends T> work, boolean[] replayed)
       throws Exception {
     Objects.requireNonNull(work, "work");
     String keyHash = keyHash(key);
@@ -185,13 +193,16 @@ final class IdempotencyExecutor implements Idempotency {
         claim = store.claim(keyHash, fingerprintHash, owner, lease, ttl);
       } catch (RuntimeException storeFailure) {
         failedClaim(keyHash, storeFailure);
-        return IdempotentResult.of(work.call(), false); // failing open: no record, no replay
+        return work.call(); // failing open: no record, no replay
       }
       switch (claim.status()) {
         case CLAIMED:
-          return IdempotentResult.of(runClaimed(keyHash, owner, claim, work), false);
+          return runClaimed(keyHash, owner, claim, work);
         case COMPLETED:
-          return IdempotentResult.of(replay(keyHash, claim.record()), true);
+          if (replayed != null) {
+            replayed[0] = true;
+          }
+          return replay(keyHash, claim.record());
         case FINGERPRINT_MISMATCH:
           throw keyReused(keyHash);
         default: // IN_PROGRESS
@@ -441,6 +452,10 @@ final class IdempotencyExecutor implements Idempotency {
       case RESULT:
         requireOwnCodec(envelope);
         try {
+          if (codec == DefaultResultCodec.INSTANCE) { // in place, without copying the payload
+            return (T) DefaultResultCodec.INSTANCE.decode(
+                envelope.bytes, envelope.payloadOffset, envelope.payloadLength(), envelope.codecVersion);
+          }
           return (T) codec.decode(envelope.payload(), envelope.codecVersion);
         } catch (IdempotencyCodecException e) {
           throw e;
@@ -469,8 +484,8 @@ final class IdempotencyExecutor implements Idempotency {
   }
 
   private void requireOwnCodec(Envelope envelope) {
-    if (!envelope.codecId.equals(codec.id())) {
-      throw new IdempotencyCodecException("the stored outcome was written by codec '" + envelope.codecId + "' v"
+    if (!envelope.codecIs(codecIdBytes)) {
+      throw new IdempotencyCodecException("the stored outcome was written by codec '" + envelope.codecId() + "' v"
           + envelope.codecVersion + ", but idempotency '" + name + "' decodes with codec '" + codec.id() + "'", null);
     }
   }
@@ -637,7 +652,7 @@ final class IdempotencyExecutor implements Idempotency {
       throw new IllegalArgumentException(
           "key must be at most " + maxKeyLength + " characters (maxKeyLength), was " + key.length());
     }
-    return KeyHasher.keyHash(name, key);
+    return KeyHasher.keyHash(nameBytes, key);
   }
 
   // ----------------------------------------------------------------------------------------------------

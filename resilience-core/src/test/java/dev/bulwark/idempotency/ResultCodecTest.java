@@ -111,7 +111,9 @@ class ResultCodecTest {
     byte[] bytes = Envelope.encode(StoredOutcome.FAILURE, "my-codec", 258, new byte[] {7, 8});
     Envelope envelope = Envelope.parse(bytes);
     assertThat(envelope.outcome).isEqualTo(StoredOutcome.FAILURE);
-    assertThat(envelope.codecId).isEqualTo("my-codec");
+    assertThat(envelope.codecId()).isEqualTo("my-codec");
+    assertThat(envelope.codecIs("my-codec".getBytes(java.nio.charset.StandardCharsets.US_ASCII))).isTrue();
+    assertThat(envelope.codecIs("my-codeX".getBytes(java.nio.charset.StandardCharsets.US_ASCII))).isFalse();
     assertThat(envelope.codecVersion).isEqualTo(258);
     assertThat(envelope.payload()).containsExactly(7, 8);
     assertThat(bytes[2]).as("the outcome code sits in byte 2").isEqualTo((byte) StoredOutcome.FAILURE.code());
