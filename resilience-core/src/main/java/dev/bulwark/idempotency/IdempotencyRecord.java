@@ -95,6 +95,20 @@ public final class IdempotencyRecord {
         State.COMPLETED, fingerprint, ownerToken, fencingToken, Duration.ZERO, timeToLive, result);
   }
 
+  /** An in-progress record from values a store already validated when they were written. */
+  static IdempotencyRecord trustedInProgress(String fingerprint, String ownerToken, long fencingToken,
+      Duration leaseRemaining, Duration timeToLive) {
+    return new IdempotencyRecord(
+        State.IN_PROGRESS, fingerprint, ownerToken, fencingToken, leaseRemaining, timeToLive, null);
+  }
+
+  /** A completed record from values a store already validated when they were written. */
+  static IdempotencyRecord trustedCompleted(
+      String fingerprint, String ownerToken, long fencingToken, byte[] result, Duration timeToLive) {
+    return new IdempotencyRecord(
+        State.COMPLETED, fingerprint, ownerToken, fencingToken, Duration.ZERO, timeToLive, result);
+  }
+
   /**
    * Returns the state.
    *

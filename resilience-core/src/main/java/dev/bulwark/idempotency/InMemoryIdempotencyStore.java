@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
@@ -66,6 +67,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   private final int maxResultBytes;
   private final ConcurrentHashMap<String, Entry> records;
   private final AtomicInteger size = new AtomicInteger();
+  private final AtomicBoolean purging = new AtomicBoolean();
 
   private InMemoryIdempotencyStore(Builder builder) {
     this.clock = builder.clock;
@@ -124,10 +126,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     IdempotencyRecord toRecord(long now) {
       Duration ttl = Duration.ofNanos(expiresAt - now);
+      // the fields were validated when the entry was written
       if (result != null) {
-        return IdempotencyRecord.completed(fingerprint, owner, fencing, result, ttl);
+        return IdempotencyRecord.trustedCompleted(fingerprint, owner, fencing, result, ttl);
       }
-      return IdempotencyRecord.inProgress(
+      return IdempotencyRecord.trustedInProgress(
           fingerprint, owner, fencing, Duration.ofNanos(Math.max(0, leaseExpiresAt - now)), ttl);
     }
   }
@@ -138,7 +141,15 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     Claim claim = new Claim(fingerprint, ownerToken, Check.saturatedNanos(lease), Check.saturatedNanos(ttl));
     records.compute(keyHash, claim);
     if (claim.full) {
-      purgeExpired(Math.max(16, maxEntries / 8));
+      // one thread at a time scans for expired records; the others just try again, so a store full of
+      // live records costs each refused claim one compute, not one scan of the whole map
+      if (purging.compareAndSet(false, true)) {
+        try {
+          purgeExpired(Math.max(16, maxEntries / 8));
+        } finally {
+          purging.set(false);
+        }
+      }
       claim.full = false;
       records.compute(keyHash, claim);
       if (claim.full) {

@@ -29,6 +29,14 @@ public final class StoreArguments {
   /** The length of an owner token: 32 hex characters. */
   public static final int OWNER_TOKEN_LENGTH = 32;
 
+  private static final boolean[] LOWER_HEX = new boolean[128];
+
+  static {
+    for (char c : "0123456789abcdef".toCharArray()) {
+      LOWER_HEX[c] = true;
+    }
+  }
+
   private StoreArguments() {}
 
   /**
@@ -168,7 +176,7 @@ public final class StoreArguments {
     boolean ok = value.length() == length;
     for (int i = 0; ok && i < length; i++) {
       char c = value.charAt(i);
-      ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      ok = c < 128 && LOWER_HEX[c];
     }
     if (!ok) {
       throw new IllegalArgumentException(
