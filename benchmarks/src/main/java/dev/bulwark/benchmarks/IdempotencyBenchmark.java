@@ -64,6 +64,7 @@ public class IdempotencyBenchmark {
   @State(Scope.Thread)
   public static class Keys {
     private final String prefix = "key-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-";
+    private final String hashPrefix = hex(32); // distinct per thread: threads never share a key
     private long sequence;
     private final StringBuilder hash = new StringBuilder(64);
     private final String owner = hex(32);
@@ -74,8 +75,9 @@ public class IdempotencyBenchmark {
 
     String nextKeyHash() {
       hash.setLength(0);
+      hash.append(hashPrefix);
       String suffix = Long.toHexString(sequence++);
-      for (int i = suffix.length(); i < 64; i++) {
+      for (int i = suffix.length(); i < 32; i++) {
         hash.append('0');
       }
       hash.append(suffix);
