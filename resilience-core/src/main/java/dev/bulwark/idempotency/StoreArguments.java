@@ -29,14 +29,6 @@ public final class StoreArguments {
   /** The length of an owner token: 32 hex characters. */
   public static final int OWNER_TOKEN_LENGTH = 32;
 
-  private static final boolean[] LOWER_HEX = new boolean[128];
-
-  static {
-    for (char c : "0123456789abcdef".toCharArray()) {
-      LOWER_HEX[c] = true;
-    }
-  }
-
   private StoreArguments() {}
 
   /**
@@ -176,7 +168,7 @@ public final class StoreArguments {
     boolean ok = value.length() == length;
     for (int i = 0; ok && i < length; i++) {
       char c = value.charAt(i);
-      ok = c < 128 && LOWER_HEX[c];
+      ok = (char) (c - '0') < 10 || (char) (c - 'a') < 6; // unsigned range checks, no table to read
     }
     if (!ok) {
       throw new IllegalArgumentException(
