@@ -129,7 +129,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
       case 2:
         return ClaimResult.claimed((Long) reply.get(1), true);
       case 3:
-        return ClaimResult.completed(RecordCodec.decode((Long) reply.get(1), (byte[]) reply.get(2)));
+        return ClaimResult.completed(decode("claim", (Long) reply.get(1), (byte[]) reply.get(2)));
       case 4:
         return ClaimResult.inProgress(Duration.ofMillis((Long) reply.get(1)));
       case 5:
@@ -171,7 +171,15 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     if (reply == null || reply.isEmpty() || reply.get(0) == null) {
       return Optional.empty();
     }
-    return Optional.of(RecordCodec.decode((Long) reply.get(0), (byte[]) reply.get(1)));
+    return Optional.of(decode("read", (Long) reply.get(0), (byte[]) reply.get(1)));
+  }
+
+  private static IdempotencyRecord decode(String operation, long pttl, byte[] value) {
+    try {
+      return RecordCodec.decode(pttl, value);
+    } catch (RuntimeException e) {
+      throw new IdempotencyStoreException("Redis idempotency store: " + operation + " failed: " + e.getMessage(), e);
+    }
   }
 
   @Override

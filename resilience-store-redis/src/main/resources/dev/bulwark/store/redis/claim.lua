@@ -21,15 +21,15 @@ if redis.call('SET', key, inProgress(1), 'NX', 'PX', ttl) then
 end
 local record = redis.call('GET', key)
 local pttl = redis.call('PTTL', key)
-if not record or pttl <= 0 then
+if pttl == -1 or string.len(record) < 132 or not string.find('PC', string.sub(record, 1, 1), 1, true) then
+  return redis.error_reply('not a Bulwark idempotency record: ' .. key)
+end
+if pttl <= 0 then
   -- expiring at this very millisecond: it counts as absent
   redis.call('SET', key, inProgress(1), 'PX', ttl)
   return {1, 1}
 end
-if string.len(record) < 132 or string.sub(record, 2, 65) ~= fingerprint then
-  if string.len(record) < 132 then
-    return redis.error_reply('not a Bulwark idempotency record: ' .. key)
-  end
+if string.sub(record, 2, 65) ~= fingerprint then
   return {5}
 end
 if string.sub(record, 1, 1) == 'C' then

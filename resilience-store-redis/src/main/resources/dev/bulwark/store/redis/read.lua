@@ -4,6 +4,9 @@ if not record then
   return nil
 end
 local pttl = redis.call('PTTL', KEYS[1])
+if pttl == -1 then
+  return redis.error_reply('not a Bulwark idempotency record: ' .. KEYS[1])
+end
 if pttl <= 0 then
   return nil
 end
