@@ -11,7 +11,7 @@ import java.util.Optional;
  * execution that claimed it: an owner token, a fencing token and a lease) or <em>completed</em> (holding the
  * encoded outcome of the execution). Every operation below must be <strong>atomic</strong> with respect to
  * every other operation on the same key: one SQL statement (or one transaction), one Redis Lua script, one
- * {@code ConcurrentHashMap.compute}. The executor ({@code Idempotency}) is correct only if they are.
+ * {@code ConcurrentHashMap.compute}. The executor ({@link Idempotency}) is correct only if they are.
  *
  * <h2>Time</h2>
  * Leases and expiry are judged by the <strong>store's own clock</strong> (the database's {@code now()}, Redis

@@ -5,7 +5,7 @@ import dev.bulwark.BulwarkException;
 /**
  * A store could not answer: connection lost, timeout, capacity reached. Store implementations may throw it
  * (or any other unchecked exception); the executor turns every store failure into fail-closed
- * ({@code IdempotencyStoreUnavailableException}) or fail-open behaviour, as configured.
+ * ({@link IdempotencyStoreUnavailableException}) or fail-open behaviour, as configured.
  *
  * <pre>{@code
  * try (Connection connection = dataSource.getConnection()) {

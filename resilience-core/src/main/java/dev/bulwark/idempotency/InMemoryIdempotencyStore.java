@@ -13,7 +13,7 @@ import java.util.function.BiFunction;
 
 /**
  * An {@link IdempotencyStore} in this process's memory: bounded, expiring, safe under concurrency, with no
- * dependency. Right for a single instance, for tests, and as the default of {@code Idempotency}; a service
+ * dependency. Right for a single instance, for tests, and as the default of {@link Idempotency}; a service
  * with several instances needs a shared store (JDBC, Redis) so that a retry reaching another instance still
  * finds the record.
  *
