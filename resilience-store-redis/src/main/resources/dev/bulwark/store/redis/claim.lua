@@ -15,11 +15,13 @@ local function inProgress(fencing)
   return 'P' .. fingerprint .. owner .. string.format('%020d', fencing) .. string.format('%015d', ttl - lease)
 end
 
--- the common case: no live record, so claim with SET NX PX (the server expires it)
-if redis.call('SET', key, inProgress(1), 'NX', 'PX', ttl) then
+local record = redis.call('GET', key)
+if not record then
+  -- no live record: claim with SET NX PX (the server expires it). Replays never reach a write command, so
+  -- they stay read-only scripts.
+  redis.call('SET', key, inProgress(1), 'NX', 'PX', ttl)
   return {1, 1}
 end
-local record = redis.call('GET', key)
 local pttl = redis.call('PTTL', key)
 if pttl == -1 or string.len(record) < 132 or not string.find('PC', string.sub(record, 1, 1), 1, true) then
   return redis.error_reply('not a Bulwark idempotency record: ' .. key)

@@ -56,11 +56,13 @@ public final class EmbeddedRedis implements AutoCloseable {
   private final Path workDir;
   private final Path logFile;
   private final int port;
+  private final String appendFsync;
   private volatile Process process;
   private volatile boolean closed;
   private final Thread shutdownHook;
 
-  private EmbeddedRedis(Path executable, Path workDir, int port) {
+  private EmbeddedRedis(Path executable, Path workDir, int port, String appendFsync) {
+    this.appendFsync = appendFsync;
     this.executable = executable;
     this.workDir = workDir;
     this.logFile = workDir.resolve("redis.log");
@@ -68,9 +70,20 @@ public final class EmbeddedRedis implements AutoCloseable {
     this.shutdownHook = new Thread(this::killQuietly, "embedded-redis-" + port + "-stop");
   }
 
-  /** Starts a new server with an empty data directory on a free port. */
+  /** Starts a new server with an empty data directory on a free port, fsyncing every write. */
   public static EmbeddedRedis launch() throws IOException {
-    EmbeddedRedis redis = new EmbeddedRedis(binary(), Files.createTempDirectory("bulwark-redis-"), freePort());
+    return launch(true);
+  }
+
+  /**
+   * Starts a new server with an empty data directory on a free port.
+   *
+   * @param fsyncEveryWrite {@code appendfsync always} (nothing acknowledged is ever lost, what the outage
+   *     tests need) or {@code everysec} (Redis's usual setting, for benchmarks)
+   */
+  public static EmbeddedRedis launch(boolean fsyncEveryWrite) throws IOException {
+    EmbeddedRedis redis = new EmbeddedRedis(binary(), Files.createTempDirectory("bulwark-redis-"), freePort(),
+        fsyncEveryWrite ? "always" : "everysec");
     try {
       redis.start();
     } catch (IOException | RuntimeException e) {
@@ -120,7 +133,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         "--daemonize", "no",
         "--dir", workDir.toString(),
         "--appendonly", "yes",
-        "--appendfsync", "always",
+        "--appendfsync", appendFsync,
         "--save", "")
         .directory(workDir.toFile())
         .redirectErrorStream(true)

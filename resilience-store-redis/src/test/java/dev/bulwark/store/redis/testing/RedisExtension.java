@@ -11,8 +11,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Gives a test class a real Redis server.
  *
  * <p>{@link #shared()} starts one server for the whole test run (kept in JUnit's root store, closed when
- * the run ends); {@link #perClass()} starts one for a single test class, for tests that stop, crash or
- * restart it.
+ * the run ends), with {@code appendfsync everysec}: tests that never stop it need no fsync per write.
+ * {@link #perClass()} starts one for a single test class, with {@code appendfsync always}, for tests that
+ * stop, crash or restart it and count on every acknowledged write surviving.
  *
  * <pre>{@code
  * @RegisterExtension static final RedisExtension REDIS = RedisExtension.shared();
@@ -55,7 +56,7 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
       server = context.getRoot().getStore(NAMESPACE)
           .computeIfAbsent(EmbeddedRedis.class, k -> launch(), EmbeddedRedis.class);
     } else {
-      server = EmbeddedRedis.launch();
+      server = EmbeddedRedis.launch(true);
     }
   }
 
@@ -68,7 +69,7 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
 
   private static EmbeddedRedis launch() {
     try {
-      return EmbeddedRedis.launch();
+      return EmbeddedRedis.launch(false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
