@@ -40,7 +40,7 @@ public final class CaffeineIdempotencyStore implements IdempotencyStore {
   /*
    * Implementation notes.
    *
-   * Every operation on a key is one Caffeine asMap().compute, which Caffeine applies atomically per key
+   * Every operation on a key that changes it is one Caffeine asMap().compute, which Caffeine applies atomically per key
    * (ConcurrentHashMap bin locking underneath) and exactly once; our code holds no lock of its own. A
    * remapping function reads the clock once and decides on that reading, so operations on one key observe
    * non-decreasing time in the order they take effect. Records are immutable; an operation replaces one.
@@ -49,6 +49,11 @@ public final class CaffeineIdempotencyStore implements IdempotencyStore {
    * expiresAt, so Caffeine drops a record exactly when the store's rules call it expired. The functions check
    * liveness themselves as well, so an expired record that Caffeine has not dropped yet is still treated as
    * absent.
+   *
+   * A claim first reads the entry without a lock (Cache.getIfPresent, which also tells the eviction policy
+   * that the record is in use): a replay, a mismatch or a live lease is answered from that immutable
+   * snapshot, which was true at the moment of the read. Only a claim that must write goes through compute,
+   * which decides again on the entry it finds there.
    *
    * Size: maximumWeight with a weigher that gives in-progress records 0 (Caffeine never evicts those for
    * size) and completed ones 1. The functions record what they decided in the per-call object that is the
@@ -160,6 +165,24 @@ public final class CaffeineIdempotencyStore implements IdempotencyStore {
   @Override
   public ClaimResult claim(String keyHash, String fingerprint, String ownerToken, Duration lease, Duration ttl) {
     StoreArguments.checkClaim(keyHash, fingerprint, ownerToken, lease, ttl);
+    Entry seen = cache.getIfPresent(keyHash);
+    if (seen != null) {
+      // Answers that change nothing come from a lock-free read of the immutable entry: the answer was true
+      // at the moment of the read, which lies within this call. Only a claim that writes takes the lock.
+      long now = clock.nanoTime();
+      if (seen.isLive(now)) {
+        if (!seen.fingerprint.equals(fingerprint)) {
+          return ClaimResult.fingerprintMismatch();
+        }
+        if (!seen.isInProgress()) {
+          return ClaimResult.completed(seen.toRecord(now));
+        }
+        long leaseLeft = seen.leaseExpiresAt - now;
+        if (leaseLeft > 0) {
+          return ClaimResult.inProgress(Duration.ofNanos(leaseLeft));
+        }
+      }
+    }
     Claim claim = new Claim(fingerprint, ownerToken, saturatedNanos(lease), saturatedNanos(ttl));
     records.compute(keyHash, claim);
     return claim.result;
