@@ -5,5 +5,6 @@
  */
 module dev.bulwark.core {
   exports dev.bulwark;
+  exports dev.bulwark.bulkhead;
   // exports dev.bulwark.circuitbreaker;
 }
