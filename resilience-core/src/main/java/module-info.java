@@ -6,5 +6,6 @@
 module dev.bulwark.core {
   exports dev.bulwark;
   exports dev.bulwark.bulkhead;
+  exports dev.bulwark.ratelimit;
   // exports dev.bulwark.circuitbreaker;
 }
