@@ -214,19 +214,23 @@ final class GcraRateLimiter implements RateLimiter, RateLimiter.Metrics {
   /**
    * Moves the word from {@code w} (read against {@code current}) to the Params of version
    * {@code next.version}: {@code next}, or the ones another thread already published for that version.
+   *
+   * @return whether the Params published for that version are {@code next}: once they are, the word will
+   *     move to them (this call or any other that finds them will do it), whatever else happens
    */
-  private void install(long w, Params current, Params next) {
+  private boolean install(long w, Params current, Params next) {
     int slot = next.version & (RING_SIZE - 1);
     Params occupant = (Params) RING.getVolatile(ring, slot);
     if (occupant == null || occupant.version < next.version) {
       if (!RING.compareAndSet(ring, slot, occupant, next)) {
-        return; // someone else published first: the caller re-reads and helps
+        return RING.getVolatile(ring, slot) == next; // someone else published first: the caller helps
       }
       occupant = next;
     } else if (occupant.version > next.version) {
-      return; // `w` is stale: the caller re-reads
+      return false; // `w` is stale: the caller re-reads
     }
     WORD.compareAndSet(this, w, pack(occupant.version, convert(tat(w), current, occupant)));
+    return occupant == next;
   }
 
   /** Carries the permits owed past {@code next.base} over, exactly, rounded up to a tick. */
@@ -377,17 +381,22 @@ final class GcraRateLimiter implements RateLimiter, RateLimiter.Metrics {
     long now = clock.nanoTime();
     Params mine = null;
     Params replaced = null;
+    boolean published = false;
     for (;;) {
       long w = word;
       Params current = ring[slot(w)];
-      if (current == mine) {
-        break;
+      if (published) {
+        if (current.version >= mine.version) {
+          break; // ours took effect (and perhaps later changes after it): never apply it again
+        }
+        install(w, current, mine); // help the word onto the published version
+        continue;
       }
       if (mine == null || mine.version != current.version + 1) {
         mine = new Params(current.version + 1, config, now);
       }
       replaced = current;
-      install(w, current, mine);
+      published = install(w, current, mine);
     }
     if (listeners.wants(RateLimiterEvent.ConfigChanged.class)) {
       listeners.emit(new RateLimiterEvent.ConfigChanged(name, replaced.config, config));
