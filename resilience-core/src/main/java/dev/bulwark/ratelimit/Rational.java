@@ -32,10 +32,22 @@ final class Rational {
   }
 
   /**
-   * Returns {@code ceil((a - b * c) * d / e)} clamped to {@code [0, max]}, exactly; slow (it allocates) and
-   * only used on the rare paths (rate changes).
+   * Returns {@code ceil((a - b * c) * d / e)} clamped to {@code [0, max]}, exactly, for {@code c, d, e >= 1}:
+   * in 64-bit arithmetic when the products fit, with BigInteger otherwise. Only used on rare paths (rate
+   * changes).
    */
   static long convert(long a, long b, long c, long d, long e, long max) {
+    long bc = saturatedProduct(Math.max(0, b), c);
+    if (b >= 0 && bc != Long.MAX_VALUE && a >= 0) {
+      long owed = a - bc; // cannot overflow: both non-negative
+      if (owed <= 0) {
+        return 0;
+      }
+      long product = saturatedProduct(owed, d);
+      if (product != Long.MAX_VALUE) {
+        return Math.min(max, ceilDiv(product, e)); // the common case: exact in 64 bits
+      }
+    }
     BigInteger numerator = BigInteger.valueOf(a).subtract(BigInteger.valueOf(b).multiply(BigInteger.valueOf(c)))
         .multiply(BigInteger.valueOf(d));
     if (numerator.signum() <= 0) {
