@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  * count is allowed: the count drains above it and nobody is admitted until it is below.
  *
  * Fast path. tryAcquireSlot() reads `waiting` (callers queued) and, if nobody queues, CASes count+1 while
- * count < limit. Release CASes count-1. No allocation, no lock, one CAS each way.
+ * count < limit. Release, when nobody queues, is one atomic add of -1 (it cannot fail, so it needs no retry
+ * loop under contention). No allocation, no lock, one atomic instruction each way.
  *
  * Waiting. Callers that may wait (maxWait > 0) increment `waiting` (bounded by maxWaitingCalls, by CAS),
  * enqueue a Waiter node on a ConcurrentLinkedQueue (lock-free, FIFO) and call dispatch(). A node moves once,
@@ -389,6 +390,15 @@ final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
 
   /** Gives a slot back: to the oldest waiter if one queues and the count is within the limit. */
   void releaseSlot() {
+    if (waiting == 0) {
+      // nobody queues: one atomic add, which cannot fail under contention (the count is >= 1, so it never
+      // borrows from the limit's half); then the Dekker re-check, as below
+      STATE.getAndAdd(this, -1L);
+      if (waiting != 0) {
+        dispatch();
+      }
+      return;
+    }
     for (;;) {
       long s = state;
       if (waiting != 0 && inFlight(s) <= limit(s) && grantNext()) {
