@@ -1,0 +1,80 @@
+package dev.bulwark.limit;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/*
+ * Implementation notes.
+ *
+ * A cumulative, lock-free histogram of round-trip times with log-scaled buckets: eight buckets per power of
+ * two (three mantissa bits, as in HdrHistogram with one significant binary digit group), so a bucket is at
+ * most 12.5% wide relative to its lower bound and a percentile read from it is within about 6% of the truth.
+ * Values below 8 ns are exact; values of 2^45 ns (about 9.8 hours) and above share the last bucket.
+ *
+ * Recording is one atomic add on one array element: no lock, no allocation. The counts are never reset.
+ * The one thread that closes a window reads every bucket (an opaque read each) and subtracts the snapshot it
+ * took at the previous close; a sample recorded while that read is in progress lands in this window or the
+ * next, never in both and never in neither. Only the window closer touches the snapshot arrays, and window
+ * closes are serialised by the limiter (see LimiterCore), so they need no synchronisation of their own.
+ */
+final class LatencyHistogram {
+  static final int SUB_BITS = 3;
+  static final int SUB_BUCKETS = 1 << SUB_BITS;
+  static final int MAX_EXPONENT = 44;
+  static final int BUCKETS = (MAX_EXPONENT - SUB_BITS + 2) * SUB_BUCKETS;
+
+  private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
+
+  private final long[] counts = new long[BUCKETS];
+
+  /** Bucket index of a value in nanoseconds; zero and negative values go to bucket 0. */
+  static int index(long nanos) {
+    if (nanos < SUB_BUCKETS) {
+      return nanos <= 0 ? 0 : (int) nanos;
+    }
+    int exponent = 63 - Long.numberOfLeadingZeros(nanos);
+    if (exponent > MAX_EXPONENT) {
+      return BUCKETS - 1;
+    }
+    int shift = exponent - SUB_BITS;
+    return ((shift + 1) << SUB_BITS) + (int) ((nanos >>> shift) & (SUB_BUCKETS - 1));
+  }
+
+  /** Smallest value that falls in bucket {@code index}. */
+  static long lowerBound(int index) {
+    if (index < SUB_BUCKETS) {
+      return index;
+    }
+    int shift = (index >>> SUB_BITS) - 1;
+    return (long) (SUB_BUCKETS + (index & (SUB_BUCKETS - 1))) << shift;
+  }
+
+  /** Width of bucket {@code index}. */
+  static long width(int index) {
+    return index < SUB_BUCKETS ? 1 : 1L << ((index >>> SUB_BITS) - 1);
+  }
+
+  /** The value reported for bucket {@code index}: its midpoint. */
+  static long midpoint(int index) {
+    return lowerBound(index) + (width(index) >>> 1);
+  }
+
+  void record(long nanos) {
+    COUNTS.getAndAdd(counts, index(nanos), 1L);
+  }
+
+  /**
+   * Copies the cumulative counts into {@code into}.
+   *
+   * @return the total of the copied counts
+   */
+  long snapshot(long[] into) {
+    long total = 0;
+    for (int i = 0; i < BUCKETS; i++) {
+      long c = (long) COUNTS.getOpaque(counts, i);
+      into[i] = c;
+      total += c;
+    }
+    return total;
+  }
+}
