@@ -47,7 +47,10 @@ import java.util.concurrent.atomic.LongAdder;
  * against the previous snapshot, builds the WindowSample, runs the controller and publishes the new limit,
  * then stores the next windowEnd. The CAS and that store order consecutive closes (happens-before through
  * the volatile windowEnd), so the controller keeps plain state. Completions never wait for a close: they
- * see CLOSING and move on. A window with fewer than minWindowSamples completions is extended instead.
+ * see CLOSING and move on. A window with fewer than minWindowSamples completions is extended instead. While
+ * the controller probes the no-load round-trip time (sampleFrom set), a window closes as soon as it holds
+ * minWindowSamples calls admitted since the probe began: a probe needs samples, not time, and every moment
+ * at probe concurrency sheds work.
  *
  * Harmless races: the peak in-flight count is a racy maximum (a lost update only lowers the peak); a sample
  * recorded while a window closes lands in that window or the next; rejected counts are a LongAdder, summed
@@ -72,6 +75,7 @@ final class LimiterCore {
   private static final VarHandle PEAK;
   private static final VarHandle DROPS;
   private static final VarHandle WINDOW_END;
+  private static final VarHandle PROBE_SAMPLES;
   private static final VarHandle GEN = MethodHandles.arrayElementVarHandle(long[].class);
 
   static {
@@ -81,6 +85,7 @@ final class LimiterCore {
       PEAK = lookup.findVarHandle(LimiterCore.class, "peak", int.class);
       DROPS = lookup.findVarHandle(LimiterCore.class, "drops", long.class);
       WINDOW_END = lookup.findVarHandle(LimiterCore.class, "windowEnd", long.class);
+      PROBE_SAMPLES = lookup.findVarHandle(LimiterCore.class, "probeSamples", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -112,6 +117,8 @@ final class LimiterCore {
   @SuppressWarnings("unused") // accessed through WINDOW_END
   private volatile long windowEnd;
   private volatile long sampleFrom = Long.MIN_VALUE;
+  @SuppressWarnings("unused") // accessed through PROBE_SAMPLES
+  private volatile long probeSamples;
   private volatile long rttEstimate = -1;
   private volatile long noLoadRtt = -1;
   private volatile WindowSample lastWindow;
@@ -270,22 +277,28 @@ final class LimiterCore {
     }
     long start = started[slot];
     long now = clock.nanoTime();
-    record(outcome, start, now - start);
+    boolean probeDone = record(outcome, start, now - start);
     release(slot);
     if (queue != null) {
       queue.afterRelease(this);
     }
     long end = (long) WINDOW_END.getVolatile(this);
-    if (end != CLOSING && now - end >= 0) {
+    if (end != CLOSING && (now - end >= 0 || probeDone)) {
       closeWindow(end, now);
     }
     return true;
   }
 
-  private void record(int outcome, long start, long rtt) {
+  /**
+   * Records a completion.
+   *
+   * @return whether a probe is running and has now seen enough calls to be judged, so the window may close
+   *     early: a probe needs samples, not time, and every moment at probe concurrency sheds work
+   */
+  private boolean record(int outcome, long start, long rtt) {
     if (outcome == IGNORED) {
       ignored.increment();
-      return;
+      return false;
     }
     if (outcome == SUCCESS && rtt >= slowNanos) {
       outcome = DROPPED;
@@ -294,11 +307,14 @@ final class LimiterCore {
     if (from != Long.MIN_VALUE && start - from < 0) {
       // admitted before a probe lowered the limit: its time says nothing about the probe's concurrency
       (outcome == SUCCESS ? excludedSuccesses : excludedDrops).increment();
-    } else if (outcome == SUCCESS) {
+      return false;
+    }
+    if (outcome == SUCCESS) {
       histogram.record(rtt);
     } else {
       DROPS.getAndAdd(this, 1L);
     }
+    return from != Long.MIN_VALUE && (long) PROBE_SAMPLES.getAndAdd(this, 1L) + 1 >= minWindowSamples;
   }
 
   private void release(int slot) {
@@ -362,7 +378,11 @@ final class LimiterCore {
         newLimit = previousLimit;
       }
       newLimit = Math.max(1, Math.min(algorithm.maxLimit(), newLimit));
-      sampleFrom = controller.sampleCallsStartedFromNanos();
+      long from = controller.sampleCallsStartedFromNanos();
+      if (from != Long.MIN_VALUE) {
+        PROBE_SAMPLES.setVolatile(this, 0L);
+      }
+      sampleFrom = from;
       noLoadRtt = controller.noLoadRttNanos();
       if (successes > 0) {
         rttEstimate = sample.rttNanos(0.5);

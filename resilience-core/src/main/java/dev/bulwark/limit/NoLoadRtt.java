@@ -21,10 +21,15 @@ import java.util.random.RandomGenerator;
  *  - The probe level is its own option, apart from the floor (Envoy #46532: one value cannot be both a
  *    gentle probe level and a low floor), and never raises the limit.
  *  - A probe starts on the first window, then every probeInterval stretched by a random 0..probeJitter of it
- *    (so a fleet does not probe in step), and early in two cases where the baseline is evidently stale: the
- *    limit sat on its floor for FLOOR_WINDOWS windows (as Envoy does), or the limit was halved without the
- *    round-trip time falling by a tenth, which means the latency is not coming from our own queue (a slower
- *    dependency, not more load) and shrinking further would only shed work for nothing.
+ *    (so a fleet does not probe in step), and early when the baseline may be stale: the limit sat on its
+ *    floor for FLOOR_WINDOWS windows (as Envoy does); the limit was halved without the round-trip time
+ *    falling by a tenth, which means the latency is not coming from our own queue (a slower dependency, not
+ *    more load) and shrinking further would only shed work for nothing; the limit stopped falling at 60% or
+ *    less of its peak since the last probe (the same question, asked once the algorithm has settled: a
+ *    Vegas-style estimate can settle on a "queue" that is really a slower service time); or a window's
+ *    percentile fell more than a tenth below the baseline (a faster dependency: the window that showed it may
+ *    still have been queueing, so its percentile is only an upper bound of the new no-load time).
+ *  - Probes are short: the limiter closes a probe's window as soon as it holds enough calls.
  *  - During a probe, a window with drops but no successes ends it with a backoff.
  */
 final class NoLoadRtt {
@@ -46,6 +51,7 @@ final class NoLoadRtt {
   private boolean stale;
   private int referenceLimit = -1;
   private long referenceRtt;
+  private int peakLimit;
 
   NoLoadRtt(long intervalNanos, double jitter, int probeLimit, double quantile, RandomGenerator random) {
     this.intervalNanos = intervalNanos;
@@ -101,6 +107,7 @@ final class NoLoadRtt {
       windowsAtFloor = 0;
       stale = false;
       referenceLimit = -1;
+      peakLimit = 0;
       return Math.min(limit, probeLimit);
     }
     return -1;
@@ -113,9 +120,16 @@ final class NoLoadRtt {
     nextProbeNanos = now + intervalNanos + (long) (intervalNanos * jitter * random.nextDouble());
   }
 
-  /** Offers a window's percentile round-trip time: a lower one replaces the baseline at once. */
+  /**
+   * Offers a window's percentile round-trip time: a lower one replaces the baseline at once, and one more
+   * than a tenth lower also schedules a probe, since the no-load time has evidently changed and the window
+   * that revealed it may still have been queueing.
+   */
   void observe(long rtt) {
     if (rtt > 0 && (baseline < 0 || rtt < baseline)) {
+      if (10 * rtt < 9 * baseline) {
+        stale = true;
+      }
       baseline = rtt;
     }
   }
@@ -123,6 +137,12 @@ final class NoLoadRtt {
   /** Tracks the floor and the stale-baseline conditions after a normal update from {@code limit} to {@code next}. */
   void afterUpdate(int limit, int next, long rtt, int minLimit) {
     windowsAtFloor = next <= minLimit ? windowsAtFloor + 1 : 0;
+    peakLimit = Math.max(peakLimit, limit);
+    if (next >= limit && 5L * next <= 3L * peakLimit) {
+      // settled after a deep cut: check that the cut answered a queue and not a slower dependency
+      stale = true;
+      peakLimit = next;
+    }
     if (next >= limit || rtt <= 0) {
       referenceLimit = -1;
       return;
