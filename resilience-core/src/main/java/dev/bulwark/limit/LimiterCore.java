@@ -36,7 +36,12 @@ import java.util.concurrent.atomic.LongAdder;
  * handed out is (gen << 21 | slot). Completion CASes gen from that odd value to the next even one: the first
  * completion of a token wins, every later one (or one of a token whose slot has since been reused) fails the
  * CAS and does nothing. Tokens keep the low 42 bits of gen; a stale token could only match again after 2^41
- * reuses of its slot.
+ * reuses of its slot. The winner then returns the slot with the release CAS on the state word, which is the
+ * completion's linearization point for everyone else. The two CASes are on different words, so a losing
+ * (duplicate) completion racing with the winner may return before the winner has freed the slot: a call
+ * admitted right after it can still find the limit full. Nothing is ever freed twice, and a permit's owner,
+ * who completes it once, sees a linearizable limiter (checked by LimiterCoreLincheckTest); closing that
+ * window for duplicates would need a two-word CAS on the call path.
  *
  * Permits. The token is all the state a call needs, so the public Permit is an immutable two-field object
  * (SlotPermit) that escape analysis removes when acquire and complete are inlined into one method, and the

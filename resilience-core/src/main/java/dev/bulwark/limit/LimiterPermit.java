@@ -17,7 +17,9 @@ import dev.bulwark.Permit;
  *       (cancelled, failed validation); the slot is freed and nothing is recorded.</li>
  * </ul>
  * {@link #onResult(long, Object)} and {@link #onFailure(long, Throwable)} let the limiter's classifier choose.
- * Completing a permit a second time, or after its slot has been reused, does nothing.
+ * Completing a permit a second time, or after its slot has been reused, does nothing: only the first
+ * completion counts and frees the slot. (If two threads complete the same permit at once, the loser's call may
+ * return a moment before the winner's has freed the slot.)
  *
  * <pre>{@code
  * LimiterPermit permit = limiter.tryAcquirePermit();

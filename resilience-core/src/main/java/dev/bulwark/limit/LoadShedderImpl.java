@@ -266,6 +266,10 @@ final class LoadShedderImpl implements LoadShedder, LoadShedder.Metrics {
     return core;
   }
 
+  long handedOver() {
+    return queue == null ? 0 : queue.handedOver();
+  }
+
   @Override
   public String toString() {
     return "LoadShedder[" + core.name + ", limit=" + core.limit() + ", inflight=" + core.inflight()

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -58,6 +59,7 @@ final class WaitQueue {
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicIntegerArray bandSizes = new AtomicIntegerArray(BANDS);
   private volatile long lastEmptyNanos;
+  private final LongAdder handedOver = new LongAdder();
 
   @SuppressWarnings({"unchecked", "rawtypes"}) // generic array creation
   WaitQueue(LoadShedderConfig config, Shares shares, Clock clock, Scheduler scheduler) {
@@ -78,6 +80,11 @@ final class WaitQueue {
 
   int size() {
     return size.get();
+  }
+
+  /** How many waiters a releasing thread granted a slot to. */
+  long handedOver() {
+    return handedOver.sum();
   }
 
   /** Tells whether a call of {@code band} must queue behind waiting work of its band or higher. */
@@ -243,6 +250,7 @@ final class WaitQueue {
       }
       if (w.grant(token)) {
         leave(w, newestFirst);
+        handedOver.increment();
         w.onGranted(token);
       } else {
         core.releaseUnused(token); // it gave up at the same moment: try the next
