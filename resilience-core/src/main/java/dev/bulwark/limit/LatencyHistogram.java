@@ -15,9 +15,12 @@ import java.lang.invoke.VarHandle;
  * 672 buckets in all.
  *
  * Recording is one atomic add on one array element: no lock, no allocation. The counts are never reset.
- * The one thread that closes a window reads every bucket (an opaque read each) and subtracts the snapshot it
- * took at the previous close; a sample recorded while that read is in progress lands in this window or the
- * next, never in both and never in neither. Only the window closer touches the snapshot arrays, and window
+ * Threads with similar round-trip times would all add to the same few buckets, so the counts are striped
+ * (STRIPES copies, as LongAdder stripes a sum) and the caller picks the stripe from the slot its call held:
+ * calls in flight at the same moment hold distinct slots, and the limiter hands out slots so that
+ * consecutive ones fall in different stripes. The one thread that closes a window sums the stripes of every
+ * bucket (an opaque read each) and subtracts the snapshot it took at the previous close; a sample recorded
+ * while that read is in progress lands in this window or the next, never in both and never in neither. Only the window closer touches the snapshot arrays, and window
  * closes are serialised by the limiter (see LimiterCore), so they need no synchronisation of their own.
  */
 final class LatencyHistogram {
@@ -28,7 +31,9 @@ final class LatencyHistogram {
 
   private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
 
-  private final long[] counts = new long[BUCKETS];
+  static final int STRIPES = 4;
+
+  private final long[] counts = new long[BUCKETS * STRIPES];
 
   /** Bucket index of a value in nanoseconds; zero and negative values go to bucket 0. */
   static int index(long nanos) {
@@ -62,8 +67,8 @@ final class LatencyHistogram {
     return lowerBound(index) + (width(index) >>> 1);
   }
 
-  void record(long nanos) {
-    COUNTS.getAndAdd(counts, index(nanos), 1L);
+  void record(long nanos, int stripe) {
+    COUNTS.getAndAdd(counts, (stripe & (STRIPES - 1)) * BUCKETS + index(nanos), 1L);
   }
 
   /**
@@ -74,7 +79,10 @@ final class LatencyHistogram {
   long snapshot(long[] into) {
     long total = 0;
     for (int i = 0; i < BUCKETS; i++) {
-      long c = (long) COUNTS.getOpaque(counts, i);
+      long c = 0;
+      for (int s = 0; s < STRIPES; s++) {
+        c += (long) COUNTS.getOpaque(counts, s * BUCKETS + i);
+      }
       into[i] = c;
       total += c;
     }

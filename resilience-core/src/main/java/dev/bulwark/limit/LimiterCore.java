@@ -43,6 +43,21 @@ import java.util.concurrent.atomic.LongAdder;
  * who completes it once, sees a linearizable limiter (checked by LimiterCoreLincheckTest); closing that
  * window for duplicates would need a two-word CAS on the call path.
  *
+ * Timing a sample. Two clock readings cost more than everything else on the call path (System.nanoTime is
+ * 20 to 60 ns depending on the machine), and a window's percentile needs a few hundred round trips, not
+ * millions. So once a window has seen many successful calls, the next ones time about one use in 2^k of each
+ * slot (k = sampleShift, chosen so a window still gets about TARGET_SAMPLES timed calls, at most
+ * MAX_SAMPLE_SHIFT); an untimed call reads no clock at admission or completion, and started[] holds UNTIMED.
+ * Which uses are timed is decided by a Fibonacci hash of the slot's use count against a threshold, not by
+ * "every 2^k-th use": a workload that alternates two kinds of call would alias with a fixed period and time
+ * only one kind; the hash sequence is equidistributed and has no short period.
+ * Counts stay exact: successes[slot] counts the successful calls of each slot, written only by the call
+ * holding the slot (the winner of the generation CAS, before the release CAS that publishes the slot to its
+ * next holder), so it is a single-writer counter with no atomic instruction; the window closer sums it. Only
+ * timed completions check whether the window has ended, so a window may run a few calls long. Every call is
+ * timed while a probe runs (its eligibility test needs admission times) and whenever the classifier has a
+ * slowCallDuration (a slow call is a drop, which needs every call's time).
+ *
  * Permits. The token is all the state a call needs, so the public Permit is an immutable two-field object
  * (SlotPermit) that escape analysis removes when acquire and complete are inlined into one method, and the
  * decorator path (call, run, get) uses the bare token and allocates nothing at all.
@@ -61,7 +76,7 @@ import java.util.concurrent.atomic.LongAdder;
  * recorded while a window closes lands in that window or the next; rejected counts are a LongAdder, summed
  * without a snapshot.
  */
-final class LimiterCore {
+final class LimiterCore extends LimiterCorePadAfter {
   static final int SUCCESS = 0;
   static final int DROPPED = 1;
   static final int IGNORED = 2;
@@ -71,6 +86,11 @@ final class LimiterCore {
   static final int SLOT_BITS = 21;
   static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
   static final int NIL = (int) SLOT_MASK;
+  private static final int SLOT_STRIDE = 16; // 16 ints or longs span at least one 64-byte cache line
+  private static final long UNTIMED = Long.MIN_VALUE;
+  private static final long GOLDEN = 0x9E3779B97F4A7C15L; // 2^64 / phi, odd: multiplication permutes longs
+  static final int TARGET_SAMPLES = 256;
+  static final int MAX_SAMPLE_SHIFT = 8;
   private static final int TOP_SHIFT = SLOT_BITS;
   private static final int TAG_SHIFT = 2 * SLOT_BITS;
   private static final long GEN_MASK = (1L << (64 - SLOT_BITS - 1)) - 1;
@@ -82,11 +102,12 @@ final class LimiterCore {
   private static final VarHandle WINDOW_END;
   private static final VarHandle PROBE_SAMPLES;
   private static final VarHandle GEN = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      STATE = lookup.findVarHandle(LimiterCore.class, "state", long.class);
+      STATE = lookup.findVarHandle(LimiterCoreState.class, "state", long.class);
       PEAK = lookup.findVarHandle(LimiterCore.class, "peak", int.class);
       DROPS = lookup.findVarHandle(LimiterCore.class, "drops", long.class);
       WINDOW_END = lookup.findVarHandle(LimiterCore.class, "windowEnd", long.class);
@@ -106,14 +127,14 @@ final class LimiterCore {
   private final int minWindowSamples;
   private final Listeners<LimiterEvent> listeners;
   private final WaitQueue queue;
+  private final boolean timeEveryCall;
 
   private final int[] next;
   private final long[] started;
   private final long[] gen;
+  private final long[] successes;
   private final LatencyHistogram histogram = new LatencyHistogram();
 
-  @SuppressWarnings("unused") // accessed through STATE
-  private volatile long state;
   private volatile int limit;
   @SuppressWarnings("unused") // accessed through PEAK
   private int peak;
@@ -122,6 +143,8 @@ final class LimiterCore {
   @SuppressWarnings("unused") // accessed through WINDOW_END
   private volatile long windowEnd;
   private volatile long sampleFrom = Long.MIN_VALUE;
+  private volatile int sampleShift;
+  private volatile long sampleThreshold = Long.MAX_VALUE; // a use is timed if its hash >>> 1 is at most this
   @SuppressWarnings("unused") // accessed through PROBE_SAMPLES
   private volatile long probeSamples;
   private volatile long rttEstimate = -1;
@@ -130,7 +153,7 @@ final class LimiterCore {
 
   private final LongAdder rejected = new LongAdder();
   private final LongAdder ignored = new LongAdder();
-  private final LongAdder excludedSuccesses = new LongAdder();
+  private final LongAdder excludedSuccesses = new LongAdder(); // admitted before a probe: not in any window
   private final LongAdder excludedDrops = new LongAdder();
   private final LongAdder windows = new LongAdder();
 
@@ -139,6 +162,7 @@ final class LimiterCore {
   private long[] previousCounts = new long[LatencyHistogram.BUCKETS];
   private long[] scratch = new long[LatencyHistogram.BUCKETS];
   private long previousTotal;
+  private long previousSuccesses;
   private long previousDrops;
   private long previousRejected;
   private boolean failedBefore;
@@ -155,15 +179,30 @@ final class LimiterCore {
     this.minWindowSamples = config.minWindowSamples();
     this.listeners = listeners;
     this.queue = queue;
+    this.timeEveryCall = slowNanos != Long.MAX_VALUE;
     int slots = algorithm.maxLimit();
     this.next = new int[slots];
     this.started = new long[slots];
     this.gen = new long[slots];
-    for (int i = 0; i < slots; i++) {
-      next[i] = i + 1 < slots ? i + 1 : NIL;
+    this.successes = new long[slots];
+    // thread the free list with a stride of SLOT_STRIDE: slots popped one after another (so held at the same
+    // time by different threads) sit on different cache lines of every slot array and in different
+    // histogram stripes; LIFO reuse keeps the hot slots at the top of the stack
+    int previous = NIL;
+    int first = NIL;
+    for (int r = 0; r < Math.min(SLOT_STRIDE, slots); r++) {
+      for (int i = r; i < slots; i += SLOT_STRIDE) {
+        if (previous == NIL) {
+          first = i;
+        } else {
+          next[previous] = i;
+        }
+        previous = i;
+      }
     }
+    next[previous] = NIL;
     this.limit = algorithm.initialLimit();
-    STATE.setRelease(this, pack(0, 0, 0));
+    STATE.setRelease(this, pack(0, first, 0));
     long now = clock.nanoTime();
     this.windowStart = now;
     WINDOW_END.setRelease(this, now + windowNanos);
@@ -224,11 +263,11 @@ final class LimiterCore {
     return admit(slot, inflight + 1);
   }
 
-  /** Marks a slot just popped (or handed over) as held by a new call and returns the call's token. */
+  /** Marks a slot just popped as held by a new call and returns the call's token. */
   private long admit(int slot, int inflight) {
     long g = gen[slot] + 1; // plain read: the pop's CAS synchronised with the push after the last CAS on it
     GEN.setRelease(gen, slot, g);
-    started[slot] = clock.nanoTime();
+    started[slot] = ((g >>> 1) * GOLDEN) >>> 1 <= sampleThreshold ? clock.nanoTime() : UNTIMED;
     if (inflight > (int) PEAK.getOpaque(this)) {
       PEAK.setOpaque(this, inflight);
     }
@@ -281,14 +320,22 @@ final class LimiterCore {
       return false;
     }
     long start = started[slot];
+    if (start == UNTIMED) {
+      recordUntimed(outcome, slot);
+      release(slot);
+      if (queue != null) {
+        queue.afterRelease(this);
+      }
+      return true;
+    }
     long now = clock.nanoTime();
-    boolean probeDone = record(outcome, start, now - start);
+    boolean probeDone = record(outcome, slot, start, now - start);
     release(slot);
     if (queue != null) {
       queue.afterRelease(this);
     }
     long end = (long) WINDOW_END.getVolatile(this);
-    if (end != CLOSING && (now - end >= 0 || probeDone)) {
+    if (end != CLOSING && (now - end >= 0 || (probeDone && sampleFrom != Long.MIN_VALUE))) {
       closeWindow(end, now);
     }
     return true;
@@ -300,7 +347,7 @@ final class LimiterCore {
    * @return whether a probe is running and has now seen enough calls to be judged, so the window may close
    *     early: a probe needs samples, not time, and every moment at probe concurrency sheds work
    */
-  private boolean record(int outcome, long start, long rtt) {
+  private boolean record(int outcome, int slot, long start, long rtt) {
     if (outcome == IGNORED) {
       ignored.increment();
       return false;
@@ -315,11 +362,39 @@ final class LimiterCore {
       return false;
     }
     if (outcome == SUCCESS) {
-      histogram.record(rtt);
+      countSuccess(slot);
+      histogram.record(rtt, slot / SLOT_STRIDE);
     } else {
       DROPS.getAndAdd(this, 1L);
     }
     return from != Long.MIN_VALUE && (long) PROBE_SAMPLES.getAndAdd(this, 1L) + 1 >= minWindowSamples;
+  }
+
+  /** Records a completion whose call was not timed (so it was admitted before any probe now running). */
+  private void recordUntimed(int outcome, int slot) {
+    boolean probing = sampleFrom != Long.MIN_VALUE;
+    if (outcome == IGNORED) {
+      ignored.increment();
+    } else if (probing) {
+      (outcome == SUCCESS ? excludedSuccesses : excludedDrops).increment();
+    } else if (outcome == SUCCESS) {
+      countSuccess(slot);
+    } else {
+      DROPS.getAndAdd(this, 1L);
+    }
+  }
+
+  /** Only the call holding {@code slot} gets here, before it frees the slot: a single writer per element. */
+  private void countSuccess(int slot) {
+    LONGS.setOpaque(successes, slot, (long) LONGS.getOpaque(successes, slot) + 1);
+  }
+
+  private long totalSuccesses() {
+    long total = 0;
+    for (int i = 0; i < successes.length; i++) {
+      total += (long) LONGS.getOpaque(successes, i);
+    }
+    return total;
   }
 
   private void release(int slot) {
@@ -354,9 +429,11 @@ final class LimiterCore {
     WindowSample sample = null;
     try {
       long total = histogram.snapshot(scratch);
-      long successes = total - previousTotal;
+      long timed = total - previousTotal;
+      long successTotal = totalSuccesses();
+      long succeeded = successTotal - previousSuccesses;
       long dropped = (long) DROPS.getVolatile(this) - previousDrops;
-      if (successes + dropped < minWindowSamples) {
+      if (succeeded + dropped < minWindowSamples) {
         nextEnd = now + Math.max(1, windowNanos / 4); // too few calls to judge: extend the window
         return;
       }
@@ -368,13 +445,15 @@ final class LimiterCore {
       previousCounts = scratch;
       scratch = swap;
       previousTotal = total;
+      previousSuccesses = successTotal;
       previousDrops += dropped;
       long rejectedTotal = rejected.sum();
       long rejectedInWindow = rejectedTotal - previousRejected;
       previousRejected = rejectedTotal;
       int maxInflight = Math.max((int) PEAK.getOpaque(this), 0);
       PEAK.setOpaque(this, inflight());
-      sample = new WindowSample(windowStart, now, counts, successes, dropped, rejectedInWindow, maxInflight);
+      sample = new WindowSample(windowStart, now, counts, timed, succeeded, dropped, rejectedInWindow,
+          maxInflight);
       windowStart = now;
       try {
         newLimit = controller.update(sample, previousLimit);
@@ -388,8 +467,11 @@ final class LimiterCore {
         PROBE_SAMPLES.setVolatile(this, 0L);
       }
       sampleFrom = from;
+      int shift = timeEveryCall || from != Long.MIN_VALUE ? 0 : sampleShiftFor(succeeded);
+      sampleShift = shift;
+      sampleThreshold = Long.MAX_VALUE >>> shift;
       noLoadRtt = controller.noLoadRttNanos();
-      if (successes > 0) {
+      if (timed > 0) {
         rttEstimate = sample.rttNanos(0.5);
       }
       lastWindow = sample;
@@ -398,12 +480,25 @@ final class LimiterCore {
     } finally {
       WINDOW_END.setVolatile(this, nextEnd);
     }
+    // after releasing the window: a slow listener must not hold the next window (or a probe) open. So events
+    // of two windows closed in quick succession by different threads may reach listeners out of order; each
+    // carries its previous and new limit.
     if (newLimit != previousLimit && listeners.wants(LimiterEvent.LimitChanged.class)) {
       listeners.emit(new LimiterEvent.LimitChanged(name, previousLimit, newLimit, sample));
     }
     if (newLimit > previousLimit && queue != null) {
       queue.afterRelease(this);
     }
+  }
+
+  /** The shift that times about TARGET_SAMPLES of a window of {@code calls} successful calls. */
+  static int sampleShiftFor(long calls) {
+    long ratio = calls / TARGET_SAMPLES;
+    return ratio <= 1 ? 0 : Math.min(MAX_SAMPLE_SHIFT, 63 - Long.numberOfLeadingZeros(ratio));
+  }
+
+  int sampleShift() {
+    return sampleShift;
   }
 
   private void logControllerFailure(Throwable e) {
@@ -433,7 +528,7 @@ final class LimiterCore {
   }
 
   long successfulCalls() {
-    return histogram.snapshot(new long[LatencyHistogram.BUCKETS]) + excludedSuccesses.sum();
+    return totalSuccesses() + excludedSuccesses.sum();
   }
 
   long droppedCalls() {

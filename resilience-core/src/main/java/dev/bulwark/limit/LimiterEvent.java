@@ -21,7 +21,9 @@ public sealed interface LimiterEvent permits LimiterEvent.LimitChanged, LimiterE
   String name();
 
   /**
-   * The algorithm changed the limit at the close of a window; emitted by the thread that closed it.
+   * The algorithm changed the limit at the close of a window; emitted by the thread that closed it, after
+   * the window is released, so the events of two windows closed in quick succession by different threads may
+   * arrive out of order.
    *
    * @param name the limiter's name
    * @param previousLimit the limit during the window

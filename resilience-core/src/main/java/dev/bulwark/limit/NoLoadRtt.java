@@ -27,13 +27,19 @@ import java.util.random.RandomGenerator;
  *    more load) and shrinking further would only shed work for nothing; the limit stopped falling at 60% or
  *    less of its peak since the last probe (the same question, asked once the algorithm has settled: a
  *    Vegas-style estimate can settle on a "queue" that is really a slower service time); or a window's
- *    percentile fell more than a tenth below the baseline (a faster dependency: the window that showed it may
- *    still have been queueing, so its percentile is only an upper bound of the new no-load time).
+ *    percentile fell more than a fifth below the baseline (a faster dependency: the window that showed it may
+ *    still have been queueing, so its percentile is only an upper bound of the new no-load time). That last
+ *    trigger waits FASTER_PROBE_COOLDOWN windows after a probe: a baseline measured from a handful of calls
+ *    is noisy, the next window often lands below it, and that noise must not set off probe after probe (the
+ *    lower value replaces the baseline anyway). The others need several windows of cuts to fire, so they
+ *    cannot loop on a probe's noise.
  *  - Probes are short: the limiter closes a probe's window as soon as it holds enough calls.
  *  - During a probe, a window with drops but no successes ends it with a backoff.
  */
 final class NoLoadRtt {
   static final int FLOOR_WINDOWS = 5;
+  /** Windows after a probe before lower latency may start another: a probe's own noise must not loop. */
+  static final int FASTER_PROBE_COOLDOWN = 10;
 
   private final long intervalNanos;
   private final double jitter;
@@ -49,9 +55,11 @@ final class NoLoadRtt {
   private long sampleFrom = Long.MIN_VALUE;
   private int windowsAtFloor;
   private boolean stale;
+  private boolean faster;
   private int referenceLimit = -1;
   private long referenceRtt;
   private int peakLimit;
+  private int windowsSinceProbe;
 
   NoLoadRtt(long intervalNanos, double jitter, int probeLimit, double quantile, RandomGenerator random) {
     this.intervalNanos = intervalNanos;
@@ -85,7 +93,7 @@ final class NoLoadRtt {
   int probe(WindowSample s, int limit, int minLimit, int maxLimit, double backoffRatio) {
     long now = s.endNanos();
     if (probing) {
-      if (s.successes() > 0) {
+      if (s.timedSuccesses() > 0) {
         baseline = s.rttNanos(quantile);
         endProbe(now);
         double restored = s.drops() > 0 ? Math.floor(limitBeforeProbe * backoffRatio) : limitBeforeProbe;
@@ -97,13 +105,17 @@ final class NoLoadRtt {
       }
       return limit;
     }
-    if (!scheduled || now - nextProbeNanos >= 0 || windowsAtFloor >= FLOOR_WINDOWS || stale) {
-      if (baseline < 0 && s.successes() > 0) {
+    windowsSinceProbe++;
+    boolean early = windowsAtFloor >= FLOOR_WINDOWS || stale || (faster && windowsSinceProbe > FASTER_PROBE_COOLDOWN);
+    faster = false;
+    if (!scheduled || now - nextProbeNanos >= 0 || early) {
+      if (baseline < 0 && s.timedSuccesses() > 0) {
         baseline = s.rttNanos(quantile); // provisional, until the probe measures it
       }
       probing = true;
       limitBeforeProbe = limit;
       sampleFrom = now;
+      windowsSinceProbe = 0;
       windowsAtFloor = 0;
       stale = false;
       referenceLimit = -1;
@@ -122,13 +134,13 @@ final class NoLoadRtt {
 
   /**
    * Offers a window's percentile round-trip time: a lower one replaces the baseline at once, and one more
-   * than a tenth lower also schedules a probe, since the no-load time has evidently changed and the window
+   * than a fifth lower also asks for a probe, since the no-load time has evidently changed and the window
    * that revealed it may still have been queueing.
    */
   void observe(long rtt) {
     if (rtt > 0 && (baseline < 0 || rtt < baseline)) {
-      if (10 * rtt < 9 * baseline) {
-        stale = true;
+      if (5 * rtt < 4 * baseline) {
+        faster = true;
       }
       baseline = rtt;
     }

@@ -9,6 +9,9 @@ import java.util.Arrays;
  * that succeeded (as a histogram, so any percentile can be read), how many calls were dropped, how many were
  * rejected, and how busy the limiter was. A {@link LimitAlgorithm} turns one of these into the next limit.
  *
+ * <p>Counts are exact. At high call rates the limiter times only a sample of the successful calls (at least
+ * a few hundred per window, see {@link #timedSuccesses()}), which is all a percentile needs.
+ *
  * <p>Dropped calls (timeouts, overload signals) never contribute a round-trip time: a call the dependency
  * refused in a millisecond says nothing about how fast it serves, so it must not look like a fast success.
  * Round-trip times are kept in log-scaled buckets, sixteen per power of two, so a percentile is accurate to
@@ -30,16 +33,18 @@ public final class WindowSample {
   private final long startNanos;
   private final long endNanos;
   private final long[] counts;
+  private final long timed;
   private final long successes;
   private final long drops;
   private final long rejected;
   private final int maxInflight;
 
-  WindowSample(long startNanos, long endNanos, long[] counts, long successes, long drops, long rejected,
-      int maxInflight) {
+  WindowSample(long startNanos, long endNanos, long[] counts, long timed, long successes, long drops,
+      long rejected, int maxInflight) {
     this.startNanos = startNanos;
     this.endNanos = endNanos;
     this.counts = counts;
+    this.timed = timed;
     this.successes = successes;
     this.drops = drops;
     this.rejected = rejected;
@@ -85,12 +90,23 @@ public final class WindowSample {
   }
 
   /**
-   * Returns how many calls completed successfully and contributed a round-trip time.
+   * Returns how many calls completed successfully.
    *
-   * @return the number of round-trip samples
+   * @return the number of successful calls
    */
   public long successes() {
     return successes;
+  }
+
+  /**
+   * Returns how many of the successful calls were timed: all of them, unless the limiter saw so many calls
+   * per window that it timed a sample (it keeps at least a few hundred per window); the round-trip
+   * percentiles come from these.
+   *
+   * @return the number of round-trip samples
+   */
+  public long timedSuccesses() {
+    return timed;
   }
 
   /**
@@ -157,10 +173,10 @@ public final class WindowSample {
     if (!(quantile > 0 && quantile <= 1)) {
       throw new IllegalArgumentException("quantile must be in (0, 1], was " + quantile);
     }
-    if (successes == 0) {
+    if (timed == 0) {
       return -1;
     }
-    long rank = Math.max(1, (long) Math.ceil(quantile * successes));
+    long rank = Math.max(1, (long) Math.ceil(quantile * timed));
     long seen = 0;
     for (int i = 0; i < counts.length; i++) {
       long c = counts[i];
@@ -193,7 +209,7 @@ public final class WindowSample {
    * @return nanoseconds, or -1
    */
   public long meanRttNanos() {
-    if (successes == 0) {
+    if (timed == 0) {
       return -1;
     }
     double sum = 0;
@@ -202,7 +218,7 @@ public final class WindowSample {
         sum += (double) counts[i] * LatencyHistogram.midpoint(i);
       }
     }
-    return (long) (sum / successes);
+    return (long) (sum / timed);
   }
 
   @Override
@@ -212,7 +228,8 @@ public final class WindowSample {
         + ", drops=" + drops
         + ", rejected=" + rejected
         + ", maxInflight=" + maxInflight
-        + (successes > 0 ? ", p50=" + Duration.ofNanos(rttNanos(0.5)) + ", p90=" + Duration.ofNanos(rttNanos(0.9))
+        + (timed < successes ? ", timed=" + timed : "")
+        + (timed > 0 ? ", p50=" + Duration.ofNanos(rttNanos(0.5)) + ", p90=" + Duration.ofNanos(rttNanos(0.9))
             : "")
         + '}';
   }
@@ -310,8 +327,8 @@ public final class WindowSample {
      * @return the sample
      */
     public WindowSample build() {
-      return new WindowSample(startNanos, endNanos, Arrays.copyOf(counts, counts.length), successes, drops,
-          rejected, maxInflight);
+      return new WindowSample(startNanos, endNanos, Arrays.copyOf(counts, counts.length), successes, successes,
+          drops, rejected, maxInflight);
     }
   }
 }

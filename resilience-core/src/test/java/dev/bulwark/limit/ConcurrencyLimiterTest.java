@@ -487,4 +487,69 @@ class ConcurrencyLimiterTest {
     assertThat(limiter.metrics().droppedCalls()).isZero();
     assertThat(limiter.metrics().ignoredCalls()).isEqualTo(1);
   }
+
+  /** Runs {@code calls} calls of {@code rttNanos} each, one after another. */
+  private static void calls(ManualClock clock, ConcurrencyLimiter limiter, int calls, long rttNanos) {
+    for (int i = 0; i < calls; i++) {
+      LimiterPermit p = limiter.acquirePermit();
+      clock.advance(i % 2 == 0 ? rttNanos : 2 * rttNanos);
+      p.onSuccess();
+    }
+  }
+
+  @Test
+  void atHighCallRatesOnlyASampleIsTimedButEveryCallIsCounted() {
+    long[] reads = {0};
+    ConcurrencyLimiter limiter = ConcurrencyLimiter.builder("hot")
+        .config(ConcurrencyLimiterConfig.builder().algorithm(LimitAlgorithm.fixed(10))
+            .window(Duration.ofMillis(100)).build())
+        .clock(() -> {
+          reads[0]++;
+          return clock.nanoTime();
+        })
+        .build();
+    calls(clock, limiter, 80_000, 1_000); // 120 ms of calls of 1 or 2 us: the first window, all timed
+    assertThat(limiter.metrics().windows()).isEqualTo(1);
+    assertThat(reads[0]).isGreaterThan(2 * 66_000);
+
+    reads[0] = 0;
+    calls(clock, limiter, 80_000, 1_000);
+    // after a window of about 66 700 calls, every 256th use of a slot is timed: two clock readings each
+    assertThat(reads[0]).isLessThan(1_000);
+    WindowSample window = limiter.metrics().lastWindow();
+    assertThat(window.successes()).isBetween(66_000L, 67_500L);
+    assertThat(window.timedSuccesses()).isBetween(200L, 350L);
+    assertThat(window.rttNanos(0.25)).isBetween(950L, 1_050L);
+    assertThat(window.rttNanos(0.75)).isBetween(1_900L, 2_100L);
+    assertThat(window.toString()).contains("timed=");
+    assertThat(limiter.metrics().successfulCalls()).isEqualTo(160_000);
+  }
+
+  @Test
+  void everyCallIsTimedWhenASlowCallCountsAsADrop() {
+    long[] reads = {0};
+    ConcurrencyLimiter limiter = ConcurrencyLimiter.builder("hot")
+        .config(ConcurrencyLimiterConfig.builder().algorithm(LimitAlgorithm.fixed(10))
+            .window(Duration.ofMillis(100))
+            .classifier(OutcomeClassifier.builder().slowCallDuration(Duration.ofNanos(1_500)).build())
+            .build())
+        .clock(() -> {
+          reads[0]++;
+          return clock.nanoTime();
+        })
+        .build();
+    calls(clock, limiter, 100_000, 1_000);
+    assertThat(reads[0]).isGreaterThanOrEqualTo(200_000);
+    assertThat(limiter.metrics().successfulCalls()).isEqualTo(50_000);
+    assertThat(limiter.metrics().droppedCalls()).isEqualTo(50_000);
+  }
+
+  @Test
+  void theSampleShiftTimesAFewHundredCallsPerWindow() {
+    assertThat(LimiterCore.sampleShiftFor(0)).isZero();
+    assertThat(LimiterCore.sampleShiftFor(511)).isZero();
+    assertThat(LimiterCore.sampleShiftFor(1024)).isEqualTo(2);
+    assertThat(LimiterCore.sampleShiftFor(50_000)).isEqualTo(7);
+    assertThat(LimiterCore.sampleShiftFor(Long.MAX_VALUE)).isEqualTo(LimiterCore.MAX_SAMPLE_SHIFT);
+  }
 }

@@ -131,6 +131,26 @@ class LimitAlgorithmTest {
   }
 
   @Test
+  void aNoisyProbeDoesNotSetOffProbeAfterProbe() {
+    LimitAlgorithm.Controller c = LimitAlgorithm.gradient().initialLimit(50).build()
+        .newController(new SplittableRandom(1));
+    int limit = probed(c, 50, 30 * MS); // the probe's few calls happened to be slow
+    // the next windows show 20 ms: the baseline follows at once, but no new probe for a while
+    for (int i = 0; i < NoLoadRtt.FASTER_PROBE_COOLDOWN - 1; i++) {
+      limit = c.update(window(20 * MS, 50, 0, limit), limit);
+      assertThat(c.sampleCallsStartedFromNanos()).isEqualTo(Long.MIN_VALUE);
+      assertThat(c.noLoadRttNanos()).isLessThan(21 * MS);
+    }
+    // long after the probe, a latency well below the baseline does ask for one (a faster dependency)
+    for (int i = 0; i < 3; i++) {
+      limit = c.update(window(20 * MS, 50, 0, limit), limit);
+    }
+    c.update(window(10 * MS, 50, 0, limit), limit); // well below: noted
+    c.update(window(10 * MS, 50, 0, limit), limit); // and acted on at the next window
+    assertThat(c.sampleCallsStartedFromNanos()).isNotEqualTo(Long.MIN_VALUE);
+  }
+
+  @Test
   void vegasGrowsFastWithAnEmptyQueueSlowlyWithASmallOneAndShrinksAboveBeta() {
     VegasLimit vegas = LimitAlgorithm.vegas().initialLimit(20).maxLimit(1000).alpha(3).beta(6).build();
     LimitAlgorithm.Controller c = vegas.newController(new SplittableRandom(1));
