@@ -64,7 +64,8 @@ class OverloadSimulationTest {
   void withoutALimiterTheSameServerCollapses() {
     ManualClock clock = new ManualClock();
     Simulation sim = new Simulation(clock, CAPACITY, t -> SERVICE, TIMEOUT, 42)
-        .run(Simulation.UNPROTECTED, 90 * SECOND, new Simulation.Source(50, OverloadSimulationTest::ramp));
+        .run(Simulation.UNPROTECTED, 90 * SECOND, new Simulation.Source(50, OverloadSimulationTest::ramp))
+        .print("unprotected", 0, 90);
 
     assertThat(sim.goodputPerSecond(60, 90)).as(sim.trace(0, 90)).isLessThan(0.1 * CAPACITY_RPS);
   }

@@ -335,7 +335,11 @@ final class Simulation {
   /** Prints the trace when the system property {@code sim.trace} is set, for tuning. */
   Simulation print(String title, int fromSecond, int toSecond) {
     if (Boolean.getBoolean("sim.trace")) {
-      System.out.println("=== " + title + "\n" + trace(fromSecond, toSecond));
+      int tail = Math.max(fromSecond, toSecond - 30);
+      System.out.println("=== " + title + "\n" + trace(fromSecond, toSecond)
+          + String.format("last 30 s: goodput %.0f/s, p50 %.1f ms, p99 %.1f ms, mean limit %.1f%n",
+              goodputPerSecond(tail, toSecond), latencyNanos(0.5, tail, toSecond) / 1e6,
+              latencyNanos(0.99, tail, toSecond) / 1e6, meanLimit(tail, toSecond)));
     }
     return this;
   }
