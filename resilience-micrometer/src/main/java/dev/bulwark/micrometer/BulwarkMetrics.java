@@ -142,13 +142,13 @@ public final class BulwarkMetrics {
         try {
           binder.bindTo(policy, meters);
         } catch (RuntimeException e) {
-          new PolicyMeters(policy.name(), meterRegistry, meters.meters()).close(); // leave nothing behind
+          new PolicyMeters(policy.name(), meterRegistry, meters).close(); // leave nothing behind
           throw e;
         }
         break;
       }
     }
-    return new PolicyMeters(policy.name(), meterRegistry, meters.meters());
+    return new PolicyMeters(policy.name(), meterRegistry, meters);
   }
 
   /**

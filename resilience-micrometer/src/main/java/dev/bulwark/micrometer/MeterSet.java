@@ -26,6 +26,7 @@ final class MeterSet {
   private final MeterRegistry registry;
   private final Tags tags;
   private final List<Meter> meters = new ArrayList<>();
+  private final List<String> alsoRemoved = new ArrayList<>();
 
   MeterSet(MeterRegistry registry, Tags tags) {
     this.registry = registry;
@@ -63,7 +64,23 @@ final class MeterSet {
         .register(registry));
   }
 
+  /**
+   * Asks the binding to also remove, when it closes, the meters named {@code name} that carry this policy's
+   * tags but were registered elsewhere: the opt-in call timers, which a listener registers.
+   */
+  void alsoRemoveOnClose(String name) {
+    alsoRemoved.add(name);
+  }
+
   List<Meter> meters() {
     return List.copyOf(meters);
+  }
+
+  List<String> alsoRemoved() {
+    return List.copyOf(alsoRemoved);
+  }
+
+  Tags tags() {
+    return tags;
   }
 }

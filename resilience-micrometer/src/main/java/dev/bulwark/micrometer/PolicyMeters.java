@@ -2,6 +2,7 @@ package dev.bulwark.micrometer;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -19,12 +20,16 @@ public final class PolicyMeters implements AutoCloseable {
   private final String policyName;
   private final MeterRegistry registry;
   private final List<Meter> meters;
+  private final List<String> alsoRemoved;
+  private final Tags tags;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  PolicyMeters(String policyName, MeterRegistry registry, List<Meter> meters) {
+  PolicyMeters(String policyName, MeterRegistry registry, MeterSet set) {
     this.policyName = policyName;
     this.registry = registry;
-    this.meters = List.copyOf(meters);
+    this.meters = set.meters();
+    this.alsoRemoved = set.alsoRemoved();
+    this.tags = set.tags();
   }
 
   /**
@@ -55,12 +60,20 @@ public final class PolicyMeters implements AutoCloseable {
     return closed.get();
   }
 
-  /** Removes the policy's meters from the meter registry. Idempotent. */
+  /**
+   * Removes the policy's meters from the meter registry, and the opt-in call timers registered for the same
+   * policy name and common tags, if any. Idempotent.
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       for (Meter meter : meters) {
         registry.remove(meter);
+      }
+      for (String name : alsoRemoved) {
+        for (Meter meter : registry.find(name).tags(tags).meters()) {
+          registry.remove(meter);
+        }
       }
     }
   }
