@@ -5,5 +5,5 @@
  */
 module dev.bulwark.core {
   exports dev.bulwark;
-  // exports dev.bulwark.circuitbreaker;
+  exports dev.bulwark.circuitbreaker;
 }
