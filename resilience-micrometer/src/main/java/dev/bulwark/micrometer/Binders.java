@@ -10,6 +10,7 @@ final class Binders {
   private Binders() {}
 
   static List<PolicyBinder<?>> all() {
-    return List.of();
+    return List.of(
+        CircuitBreakerMeters.binder());
   }
 }

@@ -152,6 +152,29 @@ public final class BulwarkMetrics {
   }
 
   /**
+   * Returns an opt-in per-call latency timer for the circuit breaker named {@code breakerName}: give it to
+   * the breaker's builder. It records every permitted call's duration in
+   * {@code bulwark.circuitbreaker.call.duration}, tagged {@code outcome} ({@code successful}, {@code failed},
+   * {@code ignored}), and is removed with the breaker's other meters.
+   *
+   * <pre>{@code
+   * CircuitBreakerCallTimer timer = metrics.circuitBreakerCallTimer("inventory");
+   * CircuitBreaker breaker = CircuitBreaker.builder("inventory")
+   *     .listener(CircuitBreakerEvent.Success.class, timer)
+   *     .listener(CircuitBreakerEvent.Failure.class, timer)
+   *     .listener(CircuitBreakerEvent.Ignored.class, timer)
+   *     .build();
+   * }</pre>
+   *
+   * @param breakerName the name of the breaker it will time
+   * @return a listener that records call durations
+   */
+  public CircuitBreakerCallTimer circuitBreakerCallTimer(String breakerName) {
+    Objects.requireNonNull(breakerName, "breakerName");
+    return new CircuitBreakerCallTimer(meterRegistry, commonTags.and("name", breakerName));
+  }
+
+  /**
    * Returns whether this module has meters for {@code policy}'s kind.
    *
    * @param policy the policy
