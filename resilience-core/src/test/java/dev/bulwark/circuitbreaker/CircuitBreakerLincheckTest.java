@@ -115,8 +115,8 @@ public class CircuitBreakerLincheckTest {
   @Test
   void theBreakerBehavesLikeItsSequentialModelUnderEveryInterleaving() {
     LinChecker.check(CircuitBreakerLincheckTest.class, new ModelCheckingOptions()
-        .iterations(10)
-        .invocationsPerIteration(100)
+        .iterations(8)
+        .invocationsPerIteration(80)
         .threads(3)
         .actorsPerThread(3)
         .actorsBefore(3)
