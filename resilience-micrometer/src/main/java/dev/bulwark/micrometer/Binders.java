@@ -11,6 +11,7 @@ final class Binders {
 
   static List<PolicyBinder<?>> all() {
     return List.of(
-        CircuitBreakerMeters.binder());
+        CircuitBreakerMeters.binder(),
+        RetryMeters.binder());
   }
 }
