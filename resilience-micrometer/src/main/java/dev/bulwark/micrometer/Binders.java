@@ -12,6 +12,7 @@ final class Binders {
   static List<PolicyBinder<?>> all() {
     return List.of(
         CircuitBreakerMeters.binder(),
-        RetryMeters.binder());
+        RetryMeters.binder(),
+        IdempotencyMeters.binder());
   }
 }
