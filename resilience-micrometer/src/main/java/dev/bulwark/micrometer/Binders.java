@@ -13,6 +13,9 @@ final class Binders {
     return List.of(
         CircuitBreakerMeters.binder(),
         RetryMeters.binder(),
+        BulkheadMeters.semaphore(),
+        BulkheadMeters.pool(),
+        RateLimiterMeters.binder(),
         IdempotencyMeters.binder());
   }
 }
