@@ -16,6 +16,9 @@ final class Binders {
         BulkheadMeters.semaphore(),
         BulkheadMeters.pool(),
         RateLimiterMeters.binder(),
+        LimitMeters.shedder(),
+        LimitMeters.limiter(),
+        LimitMeters.throttle(),
         IdempotencyMeters.binder());
   }
 }

@@ -7,6 +7,9 @@ import dev.bulwark.bulkhead.Bulkhead;
 import dev.bulwark.bulkhead.ThreadPoolBulkhead;
 import dev.bulwark.circuitbreaker.CircuitBreaker;
 import dev.bulwark.idempotency.Idempotency;
+import dev.bulwark.limit.AdaptiveThrottle;
+import dev.bulwark.limit.ConcurrencyLimiter;
+import dev.bulwark.limit.LoadShedder;
 import dev.bulwark.ratelimit.RateLimiter;
 import dev.bulwark.retry.Retry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -42,7 +45,8 @@ class DocsMatchMetersTest {
     metrics.circuitBreakerCallTimer("x");
     try (ThreadPoolBulkhead pool = ThreadPoolBulkhead.ofDefaults("x")) {
       for (Policy policy : List.of(CircuitBreaker.ofDefaults("x"), Retry.ofDefaults("x"),
-          Bulkhead.ofDefaults("x"), pool, RateLimiter.ofDefaults("x"), Idempotency.ofDefaults("x"))) {
+          Bulkhead.ofDefaults("x"), pool, RateLimiter.ofDefaults("x"), ConcurrencyLimiter.ofDefaults("x"),
+          LoadShedder.ofDefaults("x"), AdaptiveThrottle.ofDefaults("x"), Idempotency.ofDefaults("x"))) {
         assertThat(metrics.supports(policy)).as(policy.toString()).isTrue();
         assertThat(metrics.bind(policy).meters()).as(policy.toString()).isNotEmpty();
       }
