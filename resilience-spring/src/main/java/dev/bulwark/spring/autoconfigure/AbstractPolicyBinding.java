@@ -80,6 +80,14 @@ abstract class AbstractPolicyBinding<A extends Annotation, P extends Policy, C, 
     }
   }
 
+  /**
+   * Carries over what a replacement may keep of the instance it replaces (a state set by an operator).
+   *
+   * @param old the replaced instance
+   * @param fresh the new instance
+   */
+  void afterReplace(P old, P fresh) {}
+
   @Override
   public PolicyKind kind() {
     return kind;
@@ -173,7 +181,10 @@ abstract class AbstractPolicyBinding<A extends Annotation, P extends Policy, C, 
         LOGGER.info("Bulwark {} '{}' reconfigured in place: {}", propertyName, name, config);
       } else {
         registry.remove(name);
-        registry.getOrCreate(name, config);
+        P fresh = registry.getOrCreate(name, config);
+        if (current != null) {
+          afterReplace(current, fresh);
+        }
         replaced = true;
         LOGGER.info("Bulwark {} '{}' replaced with a new configuration (its recorded state starts afresh): {}",
             propertyName, name, config);
