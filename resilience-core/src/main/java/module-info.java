@@ -5,5 +5,8 @@
  */
 module dev.bulwark.core {
   exports dev.bulwark;
-  // exports dev.bulwark.circuitbreaker;
+  exports dev.bulwark.circuitbreaker;
+  exports dev.bulwark.fallback;
+  exports dev.bulwark.retry;
+  exports dev.bulwark.timeout;
 }
