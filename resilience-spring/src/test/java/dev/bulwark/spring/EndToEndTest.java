@@ -15,7 +15,6 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = {
-        "management.endpoints.web.exposure.include=health,bulwark",
         "management.endpoint.health.show-details=always",
         "spring.main.banner-mode=off"
     })
@@ -29,6 +28,11 @@ public abstract class EndToEndTest {
   @DynamicPropertySource
   static void dependency(DynamicPropertyRegistry registry) {
     registry.add("dependency.url", DEPENDENCY::url);
+  }
+
+  /** Reads a JSON path of a body. */
+  protected static <T> T json(String body, String path) {
+    return com.jayway.jsonpath.JsonPath.read(body, path);
   }
 
   /** Calls the application under test. */

@@ -17,7 +17,7 @@ import java.lang.annotation.Target;
  * The instance is configured under {@code bulwark.loadshedder.instances.<name>.*}.
  *
  * <pre>{@code
- * @LoadShed(name = "checkout", priority = 0)
+ * @LoadShed(name = "checkout", priority = 100)
  * public Receipt checkout(Cart cart) { return orders.place(cart); }
  * }</pre>
  */
@@ -45,11 +45,11 @@ public @interface LoadShed {
   String fallbackMethod() default "";
 
   /**
-   * The priority of the calls to this method: {@code 0} is the most important; larger numbers are shed
-   * first when the load shedder's limit is reached. Must be within the load shedder's configured levels,
-   * checked when the application context starts.
+   * The priority of the calls to this method, from {@code 0} (best effort, shed first) to {@code 100}
+   * (critical, may use the whole limit); the core names {@code 100} CRITICAL, {@code 75} HIGH, {@code 50}
+   * NORMAL, {@code 25} LOW and {@code 0} BEST_EFFORT. Checked when the application context starts.
    *
-   * @return the priority, {@code 0} by default
+   * @return the priority, or {@code -1} (the default) for the load shedder's {@code default-priority}
    */
-  int priority() default 0;
+  int priority() default -1;
 }

@@ -21,6 +21,38 @@ import org.springframework.core.Ordered;
 @ConfigurationProperties(prefix = "bulwark")
 public class BulwarkProperties {
 
+  /** Circuit breakers: {@code @CircuitBreaker}. */
+  @NestedConfigurationProperty
+  private final PolicyGroup<CircuitBreakerOptions> circuitbreaker = new PolicyGroup<>();
+
+  /** Retries: {@code @Retry}. */
+  @NestedConfigurationProperty
+  private final PolicyGroup<RetryOptions> retry = new PolicyGroup<>();
+
+  /** Timeouts: {@code @Timeout}. */
+  @NestedConfigurationProperty
+  private final PolicyGroup<TimeoutOptions> timeout = new PolicyGroup<>();
+
+  /** Semaphore bulkheads: {@code @Bulkhead}. */
+  @NestedConfigurationProperty
+  private final PolicyGroup<BulkheadOptions> bulkhead = new PolicyGroup<>();
+
+  /** Thread-pool bulkheads: {@code @Bulkhead(type = THREAD_POOL)}. */
+  @NestedConfigurationProperty
+  private final PolicyGroup<ThreadPoolBulkheadOptions> threadPoolBulkhead = new PolicyGroup<>();
+
+  /** Rate limiters: {@code @RateLimiter}. */
+  @NestedConfigurationProperty
+  private final PolicyGroup<RateLimiterOptions> ratelimiter = new PolicyGroup<>();
+
+  /** Load shedders: {@code @LoadShed}. */
+  @NestedConfigurationProperty
+  private final PolicyGroup<LoadShedderOptions> loadshedder = new PolicyGroup<>();
+
+  /** Idempotency: {@code @Idempotent}. */
+  @NestedConfigurationProperty
+  private final PolicyGroup<IdempotencyOptions> idempotency = new PolicyGroup<>();
+
   /** Settings of the one aspect that applies the annotations. */
   @NestedConfigurationProperty
   private final Aspect aspect = new Aspect();
@@ -28,6 +60,78 @@ public class BulwarkProperties {
   /** Settings of the health contributor. */
   @NestedConfigurationProperty
   private final Health health = new Health();
+
+  /**
+   * Returns the circuitbreaker templates and instances.
+   *
+   * @return the group
+   */
+  public PolicyGroup<CircuitBreakerOptions> getCircuitbreaker() {
+    return circuitbreaker;
+  }
+
+  /**
+   * Returns the retry templates and instances.
+   *
+   * @return the group
+   */
+  public PolicyGroup<RetryOptions> getRetry() {
+    return retry;
+  }
+
+  /**
+   * Returns the timeout templates and instances.
+   *
+   * @return the group
+   */
+  public PolicyGroup<TimeoutOptions> getTimeout() {
+    return timeout;
+  }
+
+  /**
+   * Returns the bulkhead templates and instances.
+   *
+   * @return the group
+   */
+  public PolicyGroup<BulkheadOptions> getBulkhead() {
+    return bulkhead;
+  }
+
+  /**
+   * Returns the threadPoolBulkhead templates and instances.
+   *
+   * @return the group
+   */
+  public PolicyGroup<ThreadPoolBulkheadOptions> getThreadPoolBulkhead() {
+    return threadPoolBulkhead;
+  }
+
+  /**
+   * Returns the ratelimiter templates and instances.
+   *
+   * @return the group
+   */
+  public PolicyGroup<RateLimiterOptions> getRatelimiter() {
+    return ratelimiter;
+  }
+
+  /**
+   * Returns the loadshedder templates and instances.
+   *
+   * @return the group
+   */
+  public PolicyGroup<LoadShedderOptions> getLoadshedder() {
+    return loadshedder;
+  }
+
+  /**
+   * Returns the idempotency templates and instances.
+   *
+   * @return the group
+   */
+  public PolicyGroup<IdempotencyOptions> getIdempotency() {
+    return idempotency;
+  }
 
   /**
    * Returns the aspect settings.

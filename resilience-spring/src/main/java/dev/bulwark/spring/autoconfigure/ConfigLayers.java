@@ -78,6 +78,22 @@ public final class ConfigLayers<O extends PolicyOptions> {
   }
 
   /**
+   * Runs {@code action}, turning a core validation error into one that names {@code option} of this template
+   * or instance, for options the core checks together (a backoff's delay, multiplier and cap).
+   *
+   * @param option the option's property name
+   * @param value the value, for the message
+   * @param action the action
+   */
+  public void check(String option, Object value, Runnable action) {
+    try {
+      action.run();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new InvalidConfigurationPropertyValueException(path + "." + option, value, e.getMessage());
+    }
+  }
+
+  /**
    * Builds the configuration, turning a cross-field rule of the core's {@code build()} into an error that
    * names this template or instance.
    *

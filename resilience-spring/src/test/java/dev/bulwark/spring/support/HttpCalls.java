@@ -22,6 +22,17 @@ public final class HttpCalls {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
   }
 
+  /** Starts a GET without waiting: for calls a test holds in flight. */
+  public java.util.concurrent.CompletableFuture<HttpResponse<String>> getAsync(String path) {
+    return CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** GETs with one header. */
+  public HttpResponse<String> get(String path, String header, String value) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header(header, value).GET());
+  }
+
   public HttpResponse<String> postJson(String path, String json) {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
         .header("Content-Type", "application/json")
