@@ -46,6 +46,17 @@ class ConfigurationMetadataTest {
     List<Object> undocumented = JsonPath.read(json,
         "$.properties[?(@.name =~ /bulwark\\..*/ && !@.description)].name");
     assertThat(undocumented).isEmpty();
+    for (String[] primitive : new String[][] {{"circuitbreaker", "CircuitBreaker"}, {"retry", "Retry"},
+        {"timeout", "Timeout"}, {"bulkhead", "Bulkhead"}, {"thread-pool-bulkhead", "ThreadPoolBulkhead"},
+        {"ratelimiter", "RateLimiter"}, {"loadshedder", "LoadShedder"}, {"idempotency", "Idempotency"}}) {
+      for (String section : List.of("templates", "instances")) {
+        String name = "bulwark." + primitive[0] + "." + section;
+        // the options' real type, so IDEs complete the keys under each template and instance
+        assertThat(JsonPath.<List<Object>>read(json, "$.properties[?(@.name == '" + name + "')].type"))
+            .as(name).containsExactly("java.util.Map<java.lang.String,dev.bulwark.spring.autoconfigure."
+                + primitive[1] + "Options>");
+      }
+    }
     assertThat(JsonPath.<List<Object>>read(json,
         "$.properties[?(@.name == 'bulwark.health.degraded-status')].defaultValue")).containsExactly("UP");
   }

@@ -23,35 +23,35 @@ public class BulwarkProperties {
 
   /** Circuit breakers: {@code @CircuitBreaker}. */
   @NestedConfigurationProperty
-  private final PolicyGroup<CircuitBreakerOptions> circuitbreaker = new PolicyGroup<>();
+  private final CircuitBreakerGroup circuitbreaker = new CircuitBreakerGroup();
 
   /** Retries: {@code @Retry}. */
   @NestedConfigurationProperty
-  private final PolicyGroup<RetryOptions> retry = new PolicyGroup<>();
+  private final RetryGroup retry = new RetryGroup();
 
   /** Timeouts: {@code @Timeout}. */
   @NestedConfigurationProperty
-  private final PolicyGroup<TimeoutOptions> timeout = new PolicyGroup<>();
+  private final TimeoutGroup timeout = new TimeoutGroup();
 
   /** Semaphore bulkheads: {@code @Bulkhead}. */
   @NestedConfigurationProperty
-  private final PolicyGroup<BulkheadOptions> bulkhead = new PolicyGroup<>();
+  private final BulkheadGroup bulkhead = new BulkheadGroup();
 
   /** Thread-pool bulkheads: {@code @Bulkhead(type = THREAD_POOL)}. */
   @NestedConfigurationProperty
-  private final PolicyGroup<ThreadPoolBulkheadOptions> threadPoolBulkhead = new PolicyGroup<>();
+  private final ThreadPoolBulkheadGroup threadPoolBulkhead = new ThreadPoolBulkheadGroup();
 
   /** Rate limiters: {@code @RateLimiter}. */
   @NestedConfigurationProperty
-  private final PolicyGroup<RateLimiterOptions> ratelimiter = new PolicyGroup<>();
+  private final RateLimiterGroup ratelimiter = new RateLimiterGroup();
 
   /** Load shedders: {@code @LoadShed}. */
   @NestedConfigurationProperty
-  private final PolicyGroup<LoadShedderOptions> loadshedder = new PolicyGroup<>();
+  private final LoadShedderGroup loadshedder = new LoadShedderGroup();
 
   /** Idempotency: {@code @Idempotent}. */
   @NestedConfigurationProperty
-  private final PolicyGroup<IdempotencyOptions> idempotency = new PolicyGroup<>();
+  private final IdempotencyGroup idempotency = new IdempotencyGroup();
 
   /** Settings of the one aspect that applies the annotations. */
   @NestedConfigurationProperty
@@ -66,7 +66,7 @@ public class BulwarkProperties {
    *
    * @return the group
    */
-  public PolicyGroup<CircuitBreakerOptions> getCircuitbreaker() {
+  public CircuitBreakerGroup getCircuitbreaker() {
     return circuitbreaker;
   }
 
@@ -75,7 +75,7 @@ public class BulwarkProperties {
    *
    * @return the group
    */
-  public PolicyGroup<RetryOptions> getRetry() {
+  public RetryGroup getRetry() {
     return retry;
   }
 
@@ -84,7 +84,7 @@ public class BulwarkProperties {
    *
    * @return the group
    */
-  public PolicyGroup<TimeoutOptions> getTimeout() {
+  public TimeoutGroup getTimeout() {
     return timeout;
   }
 
@@ -93,7 +93,7 @@ public class BulwarkProperties {
    *
    * @return the group
    */
-  public PolicyGroup<BulkheadOptions> getBulkhead() {
+  public BulkheadGroup getBulkhead() {
     return bulkhead;
   }
 
@@ -102,7 +102,7 @@ public class BulwarkProperties {
    *
    * @return the group
    */
-  public PolicyGroup<ThreadPoolBulkheadOptions> getThreadPoolBulkhead() {
+  public ThreadPoolBulkheadGroup getThreadPoolBulkhead() {
     return threadPoolBulkhead;
   }
 
@@ -111,7 +111,7 @@ public class BulwarkProperties {
    *
    * @return the group
    */
-  public PolicyGroup<RateLimiterOptions> getRatelimiter() {
+  public RateLimiterGroup getRatelimiter() {
     return ratelimiter;
   }
 
@@ -120,7 +120,7 @@ public class BulwarkProperties {
    *
    * @return the group
    */
-  public PolicyGroup<LoadShedderOptions> getLoadshedder() {
+  public LoadShedderGroup getLoadshedder() {
     return loadshedder;
   }
 
@@ -129,7 +129,7 @@ public class BulwarkProperties {
    *
    * @return the group
    */
-  public PolicyGroup<IdempotencyOptions> getIdempotency() {
+  public IdempotencyGroup getIdempotency() {
     return idempotency;
   }
 
