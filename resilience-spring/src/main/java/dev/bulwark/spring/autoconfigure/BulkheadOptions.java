@@ -13,7 +13,7 @@ public class BulkheadOptions extends PolicyOptions {
   /** Longest a call waits for room; default 0 (reject at once). */
   private Duration maxWait;
 
-  /** Calls that may wait at once. */
+  /** Calls that may wait at once (when max-wait is set); beyond, calls are rejected at once. */
   private Integer maxWaitingCalls;
 
   /**
@@ -53,7 +53,7 @@ public class BulkheadOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: Calls that may wait at once.
+   * Returns the option: Calls that may wait at once (when max-wait is set); beyond, calls are rejected at once.
    *
    * @return the value, or null to inherit
    */

@@ -31,7 +31,7 @@ public class CircuitBreakerOptions extends PolicyOptions {
   /** Probe calls admitted in one half-open episode; default 10. */
   private Integer permittedCallsInHalfOpen;
 
-  /** How long the breaker stays open before it lets probes through. */
+  /** How long the breaker stays open before it lets probes through; default 30s. */
   private Duration openDuration;
 
   /** Growth factor of the open duration after each failed probe episode; 1 (default) keeps it fixed. */
@@ -182,7 +182,7 @@ public class CircuitBreakerOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: How long the breaker stays open before it lets probes through.
+   * Returns the option: How long the breaker stays open before it lets probes through; default 30s.
    *
    * @return the value, or null to inherit
    */

@@ -8,32 +8,32 @@ import java.time.Duration;
  * {@code IdempotencyStore} bean, or an in-memory store.
  */
 public class IdempotencyOptions extends PolicyOptions {
-  /** How long an execution owns its key before another may take over. */
+  /** How long an execution owns its key before another may take over; default 30s. */
   private Duration lease;
 
-  /** How long a completed key's outcome is replayed. */
+  /** How long a completed key's outcome is replayed; default 24h. */
   private Duration ttl;
 
-  /** How long a repeat waits for an execution in progress before it is refused. */
+  /** How long a repeat waits for an execution in progress before it is refused; default 0. */
   private Duration waitForCompletion;
 
-  /** How often a waiting repeat polls the store. */
+  /** How often a waiting repeat polls the store; default 50ms. */
   private Duration pollInterval;
 
-  /** How often a running execution renews its lease. */
+  /** How often a running execution renews its lease; default a third of the lease. */
   private Duration heartbeatInterval;
 
-  /** Whether work runs without a record when the store is down. */
+  /** Whether work runs without a record when the store is down; default false. */
   private Boolean failOpen;
 
-  /** Longest key accepted. */
+  /** Longest key accepted, in characters; default 255. */
   private Integer maxKeyLength;
 
-  /** Largest encoded result stored. */
+  /** Largest encoded result stored, in bytes; default 64 KiB. */
   private Integer maxResultBytes;
 
   /**
-   * Returns the option: How long an execution owns its key before another may take over.
+   * Returns the option: How long an execution owns its key before another may take over; default 30s.
    *
    * @return the value, or null to inherit
    */
@@ -51,7 +51,7 @@ public class IdempotencyOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: How long a completed key's outcome is replayed.
+   * Returns the option: How long a completed key's outcome is replayed; default 24h.
    *
    * @return the value, or null to inherit
    */
@@ -69,7 +69,7 @@ public class IdempotencyOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: How long a repeat waits for an execution in progress before it is refused.
+   * Returns the option: How long a repeat waits for an execution in progress before it is refused; default 0.
    *
    * @return the value, or null to inherit
    */
@@ -87,7 +87,7 @@ public class IdempotencyOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: How often a waiting repeat polls the store.
+   * Returns the option: How often a waiting repeat polls the store; default 50ms.
    *
    * @return the value, or null to inherit
    */
@@ -105,7 +105,7 @@ public class IdempotencyOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: How often a running execution renews its lease.
+   * Returns the option: How often a running execution renews its lease; default a third of the lease.
    *
    * @return the value, or null to inherit
    */
@@ -123,7 +123,7 @@ public class IdempotencyOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: Whether work runs without a record when the store is down.
+   * Returns the option: Whether work runs without a record when the store is down; default false.
    *
    * @return the value, or null to inherit
    */
@@ -141,7 +141,7 @@ public class IdempotencyOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: Longest key accepted.
+   * Returns the option: Longest key accepted, in characters; default 255.
    *
    * @return the value, or null to inherit
    */
@@ -159,7 +159,7 @@ public class IdempotencyOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: Largest encoded result stored.
+   * Returns the option: Largest encoded result stored, in bytes; default 64 KiB.
    *
    * @return the value, or null to inherit
    */

@@ -7,7 +7,7 @@ import java.time.Duration;
  * {@code bulwark.loadshedder.instances.<name>}; unset options inherit.
  */
 public class LoadShedderOptions extends PolicyOptions {
-  /** The limit algorithm: GRADIENT (default), AIMD, VEGAS or FIXED. */
+  /** The limit algorithm: GRADIENT (default), AIMD, VEGAS or FIXED; its other parameters keep the core's defaults. */
   private AlgorithmType algorithm;
 
   /** The algorithm's starting limit. */
@@ -28,26 +28,26 @@ public class LoadShedderOptions extends PolicyOptions {
   /** Samples a window needs before the algorithm moves the limit. */
   private Integer minWindowSamples;
 
-  /** Share of the limit that best-effort calls (priority 0) may use. */
+  /** Share of the limit that best-effort calls (priority 0) may use; default 0.5. */
   private Double bestEffortShare;
 
-  /** Priority (0..100) of calls that name none: a method's @LoadShed(priority) takes precedence. */
+  /** Priority (0..100) of calls that name none; default 50 (NORMAL). A method's @LoadShed(priority) takes precedence. */
   private Integer defaultPriority;
 
   /** Calls that may wait for room; default 0 (no queue). */
   private Integer maxQueueSize;
 
-  /** Longest a queued call waits. */
+  /** Longest a queued call waits while the queue is healthy; default 100ms. */
   private Duration queueTimeout;
 
-  /** Longest a queued call waits while the queue is congested. */
+  /** Longest a queued call waits while the queue is congested; default 5ms. */
   private Duration congestedQueueTimeout;
 
-  /** Whether a congested queue serves the newest call first. */
+  /** Whether a congested queue serves the newest call first; default true. */
   private Boolean lifoWhenCongested;
 
   /**
-   * Returns the option: The limit algorithm: GRADIENT (default), AIMD, VEGAS or FIXED.
+   * Returns the option: The limit algorithm: GRADIENT (default), AIMD, VEGAS or FIXED; its other parameters keep the core's defaults.
    *
    * @return the value, or null to inherit
    */
@@ -173,7 +173,7 @@ public class LoadShedderOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: Share of the limit that best-effort calls (priority 0) may use.
+   * Returns the option: Share of the limit that best-effort calls (priority 0) may use; default 0.5.
    *
    * @return the value, or null to inherit
    */
@@ -191,7 +191,7 @@ public class LoadShedderOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: Priority (0..100) of calls that name none: a method's @LoadShed(priority) takes precedence.
+   * Returns the option: Priority (0..100) of calls that name none; default 50 (NORMAL). A method's @LoadShed(priority) takes precedence.
    *
    * @return the value, or null to inherit
    */
@@ -227,7 +227,7 @@ public class LoadShedderOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: Longest a queued call waits.
+   * Returns the option: Longest a queued call waits while the queue is healthy; default 100ms.
    *
    * @return the value, or null to inherit
    */
@@ -245,7 +245,7 @@ public class LoadShedderOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: Longest a queued call waits while the queue is congested.
+   * Returns the option: Longest a queued call waits while the queue is congested; default 5ms.
    *
    * @return the value, or null to inherit
    */
@@ -263,7 +263,7 @@ public class LoadShedderOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: Whether a congested queue serves the newest call first.
+   * Returns the option: Whether a congested queue serves the newest call first; default true.
    *
    * @return the value, or null to inherit
    */

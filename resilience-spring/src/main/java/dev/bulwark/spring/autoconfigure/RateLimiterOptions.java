@@ -7,20 +7,20 @@ import java.time.Duration;
  * {@code bulwark.ratelimiter.instances.<name>}; unset options inherit. Changed at run time in place.
  */
 public class RateLimiterOptions extends PolicyOptions {
-  /** Calls admitted per period. */
+  /** Calls admitted per period, on average; default 50. */
   private Integer limitForPeriod;
 
-  /** The period. */
+  /** The period; default 1s. */
   private Duration period;
 
-  /** Calls that may be admitted at once after a quiet spell. */
+  /** Calls that may be admitted at once after a quiet spell (the bucket); default limit-for-period. */
   private Integer burstCapacity;
 
   /** Longest a call waits for a permit; default 0 (reject at once). */
   private Duration maxWait;
 
   /**
-   * Returns the option: Calls admitted per period.
+   * Returns the option: Calls admitted per period, on average; default 50.
    *
    * @return the value, or null to inherit
    */
@@ -38,7 +38,7 @@ public class RateLimiterOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: The period.
+   * Returns the option: The period; default 1s.
    *
    * @return the value, or null to inherit
    */
@@ -56,7 +56,7 @@ public class RateLimiterOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: Calls that may be admitted at once after a quiet spell.
+   * Returns the option: Calls that may be admitted at once after a quiet spell (the bucket); default limit-for-period.
    *
    * @return the value, or null to inherit
    */

@@ -8,23 +8,23 @@ import java.time.Duration;
  * unset options inherit.
  */
 public class ThreadPoolBulkheadOptions extends PolicyOptions {
-  /** Threads kept alive. */
+  /** Threads kept even when idle; default max-thread-pool-size (a fixed pool). */
   private Integer coreThreadPoolSize;
 
-  /** Most threads. */
+  /** Most threads; default the number of processors. */
   private Integer maxThreadPoolSize;
 
-  /** Calls that may wait for a thread. */
+  /** Calls that may wait for a thread; default 100, 0 hands calls directly to a thread. */
   private Integer queueCapacity;
 
-  /** How long an idle thread above the core size lives. */
+  /** How long an idle thread above the core size lives; default 60s. */
   private Duration keepAlive;
 
-  /** Whether calls run on virtual threads (Java 21+), bounded by max-thread-pool-size. */
+  /** Whether calls run on virtual threads (Java 21+), bounded by max-thread-pool-size; default false. */
   private Boolean virtualThreads;
 
   /**
-   * Returns the option: Threads kept alive.
+   * Returns the option: Threads kept even when idle; default max-thread-pool-size (a fixed pool).
    *
    * @return the value, or null to inherit
    */
@@ -42,7 +42,7 @@ public class ThreadPoolBulkheadOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: Most threads.
+   * Returns the option: Most threads; default the number of processors.
    *
    * @return the value, or null to inherit
    */
@@ -60,7 +60,7 @@ public class ThreadPoolBulkheadOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: Calls that may wait for a thread.
+   * Returns the option: Calls that may wait for a thread; default 100, 0 hands calls directly to a thread.
    *
    * @return the value, or null to inherit
    */
@@ -78,7 +78,7 @@ public class ThreadPoolBulkheadOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: How long an idle thread above the core size lives.
+   * Returns the option: How long an idle thread above the core size lives; default 60s.
    *
    * @return the value, or null to inherit
    */
@@ -96,7 +96,7 @@ public class ThreadPoolBulkheadOptions extends PolicyOptions {
   }
 
   /**
-   * Returns the option: Whether calls run on virtual threads (Java 21+), bounded by max-thread-pool-size.
+   * Returns the option: Whether calls run on virtual threads (Java 21+), bounded by max-thread-pool-size; default false.
    *
    * @return the value, or null to inherit
    */
