@@ -7,6 +7,7 @@ module dev.bulwark.core {
   exports dev.bulwark;
   exports dev.bulwark.circuitbreaker;
   exports dev.bulwark.fallback;
+  exports dev.bulwark.idempotency;
   exports dev.bulwark.retry;
   exports dev.bulwark.timeout;
 }
