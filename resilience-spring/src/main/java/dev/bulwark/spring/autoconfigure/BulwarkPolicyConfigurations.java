@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Import;
  * instance Bulwark creates (tests declare the core's {@code ManualClock}).
  */
 @Configuration(proxyBeanMethods = false)
-@Import({CircuitBreakerConfiguration.class, RetryConfiguration.class, TimeoutConfiguration.class})
+@Import({CircuitBreakerConfiguration.class, RetryConfiguration.class, TimeoutConfiguration.class,
+    IdempotencyConfiguration.class})
 class BulwarkPolicyConfigurations {
 }

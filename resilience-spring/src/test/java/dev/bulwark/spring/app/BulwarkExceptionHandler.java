@@ -16,6 +16,11 @@ public class BulwarkExceptionHandler {
         .body("rejected by " + e.policyKind() + " " + e.policyName());
   }
 
+  @ExceptionHandler(dev.bulwark.idempotency.IdempotencyException.class)
+  public ResponseEntity<String> idempotency(dev.bulwark.idempotency.IdempotencyException e) {
+    return ResponseEntity.status(HttpStatus.CONFLICT).body(e.getClass().getSimpleName());
+  }
+
   @ExceptionHandler(DependencyException.class)
   public ResponseEntity<String> failed(DependencyException e) {
     return ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(e.getMessage());
