@@ -152,6 +152,19 @@ class PropertiesStartupTest {
         .hasMessageContaining(Conflicting.class.getName() + ".call() names different fallback methods [one, two]"));
   }
 
+  @Test
+  void theApplicationsIdempotencyStoreIsUsed() {
+    dev.bulwark.idempotency.InMemoryIdempotencyStore store = dev.bulwark.idempotency.InMemoryIdempotencyStore.create();
+    runner.withBean(dev.bulwark.idempotency.IdempotencyStore.class, () -> store)
+        .withPropertyValues("bulwark.idempotency.instances.payments.ttl=2h")
+        .run(context -> {
+          dev.bulwark.idempotency.Idempotency payments = instance(context, dev.bulwark.idempotency.Idempotency.class,
+              dev.bulwark.idempotency.IdempotencyConfig.class, "payments");
+          assertThat(payments.store()).isSameAs(store);
+          assertThat(payments.config().ttl()).hasHours(2);
+        });
+  }
+
   static class UsesUserBreaker {
     @dev.bulwark.spring.annotation.CircuitBreaker(name = "mine")
     public String call() {

@@ -53,7 +53,16 @@ final class MethodPlan {
   Object invoke(MethodInvocation invocation) throws Throwable {
     Object target = invocation.getThis();
     Object[] arguments = invocation.getArguments();
-    Pipeline policy = pipeline(target, arguments);
+    Pipeline policy;
+    try {
+      policy = pipeline(target, arguments); // a per-call policy may refuse the arguments (a null idempotency key)
+    } catch (RuntimeException e) {
+      if (async) {
+        CompletionStage<Object> failed = CompletableFuture.failedStage(e);
+        return returnsCompletableFuture ? failed.toCompletableFuture() : failed;
+      }
+      throw e;
+    }
     if (!async) {
       Callable<Object> body = () -> proceed(invocation);
       if (contextCarrier != null) {
