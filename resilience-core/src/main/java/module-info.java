@@ -5,9 +5,11 @@
  */
 module dev.bulwark.core {
   exports dev.bulwark;
+  exports dev.bulwark.bulkhead;
   exports dev.bulwark.circuitbreaker;
   exports dev.bulwark.fallback;
   exports dev.bulwark.idempotency;
+  exports dev.bulwark.ratelimit;
   exports dev.bulwark.retry;
   exports dev.bulwark.timeout;
 }

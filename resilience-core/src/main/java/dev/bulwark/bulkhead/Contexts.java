@@ -1,0 +1,75 @@
+package dev.bulwark.bulkhead;
+
+import java.lang.System.Logger.Level;
+import java.util.List;
+
+/** Captures and installs the context of several propagators as one. */
+final class Contexts {
+  private Contexts() {}
+
+  private static final System.Logger LOGGER = System.getLogger("dev.bulwark");
+
+  static final ContextPropagator.Scope NOOP_SCOPE = () -> { };
+  /** The snapshot when no propagator is configured: installs nothing, allocates nothing. */
+  static final ContextPropagator.Snapshot NONE = () -> NOOP_SCOPE;
+
+  static ContextPropagator[] toArray(List<ContextPropagator> propagators) {
+    return propagators.toArray(new ContextPropagator[0]);
+  }
+
+  /** Captures every propagator's context, on the submitting thread. */
+  static ContextPropagator.Snapshot capture(ContextPropagator[] propagators) {
+    switch (propagators.length) {
+      case 0:
+        return NONE;
+      case 1:
+        return nonNull(propagators[0].capture(), propagators[0]);
+      default:
+        ContextPropagator.Snapshot[] snapshots = new ContextPropagator.Snapshot[propagators.length];
+        for (int i = 0; i < propagators.length; i++) {
+          snapshots[i] = nonNull(propagators[i].capture(), propagators[i]);
+        }
+        return () -> install(snapshots);
+    }
+  }
+
+  private static ContextPropagator.Snapshot nonNull(ContextPropagator.Snapshot snapshot, Object propagator) {
+    if (snapshot == null) {
+      throw new NullPointerException("context propagator " + propagator + " captured a null snapshot");
+    }
+    return snapshot;
+  }
+
+  private static ContextPropagator.Scope install(ContextPropagator.Snapshot[] snapshots) {
+    ContextPropagator.Scope[] scopes = new ContextPropagator.Scope[snapshots.length];
+    int installed = 0;
+    try {
+      for (; installed < snapshots.length; installed++) {
+        scopes[installed] = snapshots[installed].install();
+      }
+    } catch (RuntimeException | Error e) {
+      closeAll(scopes, installed);
+      throw e;
+    }
+    return () -> closeAll(scopes, scopes.length);
+  }
+
+  /** Closes scopes in reverse order; a failing close is logged and does not stop the others. */
+  private static void closeAll(ContextPropagator.Scope[] scopes, int count) {
+    for (int i = count - 1; i >= 0; i--) {
+      closeQuietly(scopes[i]);
+    }
+  }
+
+  static void closeQuietly(ContextPropagator.Scope scope) {
+    if (scope == null) {
+      return;
+    }
+    try {
+      scope.close();
+    } catch (RuntimeException e) {
+      LOGGER.log(Level.WARNING, "a context propagator's scope failed to close; the worker may keep "
+          + "the caller's context", e);
+    }
+  }
+}
