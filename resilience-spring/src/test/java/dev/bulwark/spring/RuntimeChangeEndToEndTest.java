@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Set;
+import dev.bulwark.Registry;
+import dev.bulwark.bulkhead.Bulkhead;
+import dev.bulwark.bulkhead.BulkheadConfig;
+import dev.bulwark.ratelimit.RateLimiter;
+import dev.bulwark.ratelimit.RateLimiterConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
@@ -38,6 +43,35 @@ class RuntimeChangeEndToEndTest extends EndToEndTest {
     String after = app().get("/actuator/bulwark/circuitbreaker/tunable").body();
     assertThat((String) json(after, "$.config")).contains("failureRateThreshold=25.0");
     assertThat((String) json(after, "$.state")).isEqualTo("FORCED_OPEN");
+  }
+
+  @Autowired
+  Registry<RateLimiter, RateLimiterConfig> rateLimiters;
+
+  @Autowired
+  Registry<Bulkhead, BulkheadConfig> bulkheads;
+
+  @Test
+  void aRateLimiterTakesANewLimitInPlace() {
+    RateLimiter before = rateLimiters.find("tunable-rate").orElseThrow();
+    HttpResponse<String> changed = app().postJson("/actuator/bulwark/ratelimiter/tunable-rate/limit-for-period",
+        "{\"value\":\"5\"}");
+    assertThat(changed.statusCode()).isEqualTo(200);
+    assertThat(rateLimiters.find("tunable-rate").orElseThrow()).isSameAs(before);
+    assertThat(before.config().limitForPeriod()).isEqualTo(5);
+  }
+
+  @Test
+  void aBulkheadTakesANewConcurrencyLimitInPlaceOnAnEnvironmentChange() {
+    Bulkhead before = bulkheads.find("tunable-bulkhead").orElseThrow();
+    environment.getPropertySources().addFirst(new MapPropertySource("bulkhead-change-test",
+        Map.of("bulwark.bulkhead.instances.tunable-bulkhead.max-concurrent-calls", "3")));
+    context.publishEvent(new EnvironmentChangeEvent(context,
+        Set.of("bulwark.bulkhead.instances.tunable-bulkhead.max-concurrent-calls")));
+    assertThat(bulkheads.find("tunable-bulkhead").orElseThrow()).isSameAs(before);
+    assertThat(before.metrics().maxConcurrentCalls()).isEqualTo(3);
+    assertThat((Integer) json(app().get("/actuator/bulwark/bulkhead/tunable-bulkhead").body(),
+        "$.metrics.maxConcurrentCalls")).isEqualTo(3);
   }
 
   @Test
