@@ -46,9 +46,9 @@ public @interface Bulkhead {
 
   /**
    * The kind of bulkhead: a semaphore that caps concurrent calls on the callers' threads, or a thread pool
-   * that runs the calls on its own threads (only for methods returning {@code CompletionStage} or
-   * {@code CompletableFuture}). Instances of the two kinds are configured under {@code bulwark.bulkhead} and
-   * {@code bulwark.thread-pool-bulkhead} respectively.
+   * that runs the calls on its own threads (a synchronous method's caller waits for the result; a method
+   * returning {@code CompletionStage} gets it asynchronously). Instances of the two kinds are configured under
+   * {@code bulwark.bulkhead} and {@code bulwark.thread-pool-bulkhead} respectively.
    *
    * @return the kind, {@link Type#SEMAPHORE} by default
    */
