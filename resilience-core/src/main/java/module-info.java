@@ -9,6 +9,7 @@ module dev.bulwark.core {
   exports dev.bulwark.circuitbreaker;
   exports dev.bulwark.fallback;
   exports dev.bulwark.idempotency;
+  exports dev.bulwark.limit;
   exports dev.bulwark.ratelimit;
   exports dev.bulwark.retry;
   exports dev.bulwark.timeout;

@@ -154,11 +154,22 @@ final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
     try {
       return callable.call();
     } finally {
-      releaseSlot();
-      if (emitFinished) {
-        listeners.emit(new BulkheadEvent.CallFinished(name));
-      }
+      finished();
     }
+  }
+
+  /** The decorator path, without the generic bridge: acquire, call, release in a finally. */
+  @Override
+  public <T> Supplier<T> decorate(Supplier<? extends T> supplier) {
+    Objects.requireNonNull(supplier, "supplier");
+    return () -> {
+      acquireSlot();
+      try {
+        return supplier.get();
+      } finally {
+        finished();
+      }
+    };
   }
 
   @Override

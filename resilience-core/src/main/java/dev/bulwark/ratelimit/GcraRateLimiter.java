@@ -281,7 +281,7 @@ final class GcraRateLimiter implements RateLimiter, RateLimiter.Metrics {
   @Override
   public void acquire(int permits) {
     checkPermits(permits);
-    acquireNanos(permits, config().maxWaitNanos());
+    acquireNanos(permits, CONFIGURED_WAIT);
   }
 
   @Override
@@ -297,13 +297,17 @@ final class GcraRateLimiter implements RateLimiter, RateLimiter.Metrics {
     acquireNanos(permits, wait);
   }
 
-  private void acquireNanos(int permits, long maxWait) {
+  /** For acquireNanos: wait up to the configured maxWait, read only if the first attempt fails. */
+  private static final long CONFIGURED_WAIT = -1;
+
+  private void acquireNanos(int permits, long maxWaitOrConfigured) {
     long now = clock.nanoTime();
     long r = reserve(permits, 0, now, null); // the common case, allocation-free
     if (r >= 0) {
       acquired(permits, 0);
       return;
     }
+    long maxWait = maxWaitOrConfigured == CONFIGURED_WAIT ? config().maxWaitNanos() : maxWaitOrConfigured;
     long allowed = allowedWait(maxWait);
     if (allowed == 0) {
       throw rejection(permits, ~r, maxWait, allowed);
@@ -435,15 +439,25 @@ final class GcraRateLimiter implements RateLimiter, RateLimiter.Metrics {
 
   @Override
   public Permit acquirePermit() {
-    acquireNanos(1, config().maxWaitNanos());
+    acquireNanos(1, CONFIGURED_WAIT);
     return NoOpPermit.INSTANCE;
   }
 
   @Override
   public <T> T call(Callable<? extends T> callable) throws Exception {
     Objects.requireNonNull(callable, "callable");
-    acquireNanos(1, config().maxWaitNanos());
+    acquireNanos(1, CONFIGURED_WAIT);
     return callable.call();
+  }
+
+  /** The decorator path, without the generic bridge: one decision, then the call. */
+  @Override
+  public <T> Supplier<T> decorate(Supplier<? extends T> supplier) {
+    Objects.requireNonNull(supplier, "supplier");
+    return () -> {
+      acquireNanos(1, CONFIGURED_WAIT);
+      return supplier.get();
+    };
   }
 
   @Override
