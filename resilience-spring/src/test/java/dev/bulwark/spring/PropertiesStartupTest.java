@@ -165,6 +165,63 @@ class PropertiesStartupTest {
         });
   }
 
+  static class BadPriority {
+    @dev.bulwark.spring.annotation.LoadShed(name = "api", priority = 101)
+    public String call() {
+      return "x";
+    }
+  }
+
+  @Test
+  void aLoadShedPriorityOutOfRangeFailsStartup() {
+    runner.withBean(BadPriority.class).run(context -> assertThat(context.getStartupFailure())
+        .hasMessageContaining("@LoadShed(name = \"api\") on " + BadPriority.class.getName()
+            + ".call: priority must be in [0, 100] or -1 for the shedder's default, was 101"));
+  }
+
+  @Test
+  void everyOtherPrimitiveBindsItsProperties() {
+    runner.withPropertyValues(
+        "bulwark.bulkhead.instances.b.max-concurrent-calls=7",
+        "bulwark.bulkhead.instances.b.max-wait=20ms",
+        "bulwark.thread-pool-bulkhead.instances.t.max-thread-pool-size=3",
+        "bulwark.thread-pool-bulkhead.instances.t.queue-capacity=9",
+        "bulwark.ratelimiter.instances.r.limit-for-period=11",
+        "bulwark.ratelimiter.instances.r.period=2s",
+        "bulwark.loadshedder.instances.l.algorithm=AIMD",
+        "bulwark.loadshedder.instances.l.max-limit=40",
+        "bulwark.loadshedder.instances.l.max-queue-size=5",
+        "bulwark.loadshedder.instances.l.default-priority=75")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          dev.bulwark.bulkhead.BulkheadConfig b = instance(context, dev.bulwark.bulkhead.Bulkhead.class,
+              dev.bulwark.bulkhead.BulkheadConfig.class, "b").config();
+          assertThat(b.maxConcurrentCalls()).isEqualTo(7);
+          assertThat(b.maxWait()).hasMillis(20);
+          dev.bulwark.bulkhead.ThreadPoolBulkheadConfig t = instance(context,
+              dev.bulwark.bulkhead.ThreadPoolBulkhead.class, dev.bulwark.bulkhead.ThreadPoolBulkheadConfig.class,
+              "t").config();
+          assertThat(t.maxThreadPoolSize()).isEqualTo(3);
+          assertThat(t.queueCapacity()).isEqualTo(9);
+          dev.bulwark.ratelimit.RateLimiterConfig r = instance(context, dev.bulwark.ratelimit.RateLimiter.class,
+              dev.bulwark.ratelimit.RateLimiterConfig.class, "r").config();
+          assertThat(r.limitForPeriod()).isEqualTo(11);
+          assertThat(r.period()).hasSeconds(2);
+          dev.bulwark.limit.LoadShedderConfig l = instance(context, dev.bulwark.limit.LoadShedder.class,
+              dev.bulwark.limit.LoadShedderConfig.class, "l").config();
+          assertThat(l.limiter().algorithm()).isInstanceOf(dev.bulwark.limit.AimdLimit.class);
+          assertThat(l.maxQueueSize()).isEqualTo(5);
+          assertThat(l.defaultPriority()).isEqualTo(dev.bulwark.limit.Priority.HIGH);
+        });
+    runner.withPropertyValues("bulwark.ratelimiter.instances.r.limit-for-period=0")
+        .run(context -> assertThat(invalid(context.getStartupFailure()))
+            .hasMessageContaining("bulwark.ratelimiter.instances.r.limit-for-period"));
+    runner.withPropertyValues("bulwark.loadshedder.instances.l.default-priority=300")
+        .run(context -> assertThat(invalid(context.getStartupFailure()))
+            .hasMessageContaining("bulwark.loadshedder.instances.l.default-priority")
+            .hasMessageContaining("300"));
+  }
+
   static class UsesUserBreaker {
     @dev.bulwark.spring.annotation.CircuitBreaker(name = "mine")
     public String call() {

@@ -12,6 +12,6 @@ import org.springframework.context.annotation.Import;
 @Configuration(proxyBeanMethods = false)
 @Import({CircuitBreakerConfiguration.class, RetryConfiguration.class, TimeoutConfiguration.class,
     BulkheadConfiguration.class, ThreadPoolBulkheadConfiguration.class, RateLimiterConfiguration.class,
-    IdempotencyConfiguration.class})
+    LoadShedderConfiguration.class, IdempotencyConfiguration.class})
 class BulwarkPolicyConfigurations {
 }
