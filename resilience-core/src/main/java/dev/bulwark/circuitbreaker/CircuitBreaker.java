@@ -27,7 +27,7 @@ import java.util.random.RandomGenerator;
  * <p>A breaker is a {@link PermitPolicy}: {@link #call(java.util.concurrent.Callable)} and
  * {@link #callAsync(java.util.function.Supplier)} for application code, {@link #tryAcquirePermit()} and
  * {@link #acquirePermit()} for integrations that report outcomes themselves. Its state lives in atomics
- * only: no lock, no {@code synchronized}, and the closed-state call allocates nothing.
+ * only: no lock and no monitor, so virtual threads never pin, and the closed-state call allocates nothing.
  *
  * <pre>{@code
  * CircuitBreaker breaker = CircuitBreaker.of("inventory", CircuitBreakerConfig.builder()
