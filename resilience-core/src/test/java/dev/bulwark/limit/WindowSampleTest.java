@@ -37,7 +37,7 @@ class WindowSampleTest {
   }
 
   @Property(tries = 300)
-  void percentilesAreWithinFourPercentOfTheExactOnes(
+  void percentilesAreWithinOneBucketWidthOfTheExactOnes(
       @ForAll @Size(min = 1, max = 300) long[] values, @ForAll @DoubleRange(min = 0.01, max = 1.0) double q) {
     WindowSample.Builder b = WindowSample.builder(0, 1);
     long[] rtts = Arrays.stream(values).map(v -> 1_000 + Math.floorMod(v, 10_000_000_000L)).sorted().toArray();
@@ -46,7 +46,10 @@ class WindowSampleTest {
     }
     long exact = rtts[(int) Math.max(0, Math.ceil(q * rtts.length) - 1)];
     long estimate = b.build().rttNanos(q);
-    assertThat((double) Math.abs(estimate - exact)).isLessThanOrEqualTo(exact * 0.04);
+    // 16 buckets per octave: a bucket spans 2^(1/16) - 1 = 4.43 % of its lower bound, and the interpolated
+    // estimate lies in the exact value's bucket (a 4 % bound failed on exact = 1034, error 43 = 4.16 %)
+    double bucketWidth = Math.pow(2, 1.0 / 16) - 1;
+    assertThat((double) Math.abs(estimate - exact)).isLessThanOrEqualTo(exact * bucketWidth + 1);
   }
 
   @Test
