@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * arriving call see cheaply whether work of its band or higher is already waiting: it must then queue too,
  * rather than take a slot from under the waiters (no barging).
  *
- * Handoff. A waiter's state goes WAITING -> GRANTED (by a thread that acquired a slot for it) or WAITING ->
+ * Handoff. A waiter's state goes WAITING -> its slot token (by a thread that acquired a slot for it) or WAITING ->
  * CANCELLED (by the waiter itself on timeout, interruption or cancellation, or when it served itself); exactly
  * one CAS wins, and the winner removes the waiter and decrements the sizes. A releasing thread frees its slot
  * first and then, if anyone waits, acquires slots for the best waiters (highest band; oldest first, or newest
@@ -158,13 +158,13 @@ final class WaitQueue {
       }
       core.releaseUnused(own); // granted meanwhile: give the extra slot back
       afterRelease(core);
-      return w.token;
+      return w.token();
     }
     boolean interrupted = false;
     try {
       while (true) {
         if (w.granted()) {
-          return w.token;
+          return w.token();
         }
         long remaining = w.deadline - clock.nanoTime();
         if (remaining <= 0 || interrupted) {
@@ -281,13 +281,16 @@ final class WaitQueue {
   /** A call waiting for a slot; the synchronous kind parks its thread. */
   static class Waiter {
     private static final VarHandle STATE;
-    static final int WAITING = 0;
-    static final int GRANTED = 1;
-    static final int CANCELLED = 2;
+    // The state word is the grant itself: a granted waiter's state is its slot token (>= 0), so the token
+    // and the decision are published by one CAS. (Writing the token before a separate CAS let a losing
+    // releaser overwrite the winner's token: the waiter ran on a slot that was released while the
+    // winner's slot leaked; ConcurrencyStressTest caught it as inflight 1 after every call had ended.)
+    static final long WAITING = -1;
+    static final long CANCELLED = -2;
 
     static {
       try {
-        STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", int.class);
+        STATE = MethodHandles.lookup().findVarHandle(Waiter.class, "state", long.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
@@ -298,8 +301,7 @@ final class WaitQueue {
     final long deadline;
     private final Thread thread;
     @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state;
-    long token = -1; // written before the granting CAS, read after seeing GRANTED
+    private volatile long state = WAITING;
 
     Waiter(Priority priority, Thread thread, long deadline) {
       this.priority = priority;
@@ -313,12 +315,16 @@ final class WaitQueue {
     }
 
     boolean granted() {
-      return state == GRANTED;
+      return state >= 0;
+    }
+
+    /** The granted slot's token; only meaningful once {@link #granted()}. */
+    long token() {
+      return state;
     }
 
     boolean grant(long token) {
-      this.token = token;
-      return STATE.compareAndSet(this, WAITING, GRANTED);
+      return STATE.compareAndSet(this, WAITING, token);
     }
 
     boolean cancel() {

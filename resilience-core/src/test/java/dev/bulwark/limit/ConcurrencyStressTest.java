@@ -189,7 +189,8 @@ class ConcurrencyStressTest {
             throw new AssertionError("in flight " + now + " > " + limit);
           }
           if (i % 16 == 0) {
-            // widen the race window so the queue fills; no assertion depends on how long this takes
+            // hold the slot a moment so the queue fills and grants race with timeouts; no assertion depends
+            // on how long this takes (regression: a losing releaser overwrote the granted token, inflight 1)
             java.util.concurrent.locks.LockSupport.parkNanos(100_000);
           }
           holders.decrementAndGet();
