@@ -1,5 +1,6 @@
 package dev.bulwark.store.jdbc;
 
+import dev.bulwark.idempotency.conformance.ExactlyOnceWorker;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.BufferedReader;

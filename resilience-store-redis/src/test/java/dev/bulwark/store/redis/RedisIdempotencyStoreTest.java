@@ -1,5 +1,6 @@
 package dev.bulwark.store.redis;
 
+import dev.bulwark.idempotency.conformance.ExactlyOnceWorker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

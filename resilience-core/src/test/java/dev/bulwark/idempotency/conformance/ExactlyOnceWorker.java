@@ -1,4 +1,4 @@
-package dev.bulwark.store.jdbc;
+package dev.bulwark.idempotency.conformance;
 
 import dev.bulwark.idempotency.ClaimResult;
 import dev.bulwark.idempotency.IdempotencyRecord;
@@ -20,37 +20,37 @@ import java.util.concurrent.locks.LockSupport;
  * many of them against a real server: claim; if claimed, run the work and complete; if completed, done; if
  * in progress, try again. Store failures are retried (after a short pause: the server may be down), and a
  * claim or completion whose answer was lost with the connection is resolved by reading the record, as an
- * executor that fails closed would on the caller's retry.
+ * executor that fails closed would on the caller's retry. Shared by the store modules' tests.
  */
-final class ExactlyOnceWorker {
-  static final Duration LEASE = Duration.ofSeconds(30);
-  static final Duration TTL = Duration.ofHours(1);
+public final class ExactlyOnceWorker {
+  public static final Duration LEASE = Duration.ofSeconds(30);
+  public static final Duration TTL = Duration.ofHours(1);
 
   /** The work: must run exactly once per key. */
   @FunctionalInterface
-  interface Work {
+  public interface Work {
     void run(String keyHash) throws Exception;
   }
 
   private final IdempotencyStore store;
   private final String worker;
-  final LongAdder executions = new LongAdder();
-  final LongAdder replays = new LongAdder();
-  final LongAdder storeFailures = new LongAdder();
-  volatile IdempotencyStoreException lastFailure;
+  public final LongAdder executions = new LongAdder();
+  public final LongAdder replays = new LongAdder();
+  public final LongAdder storeFailures = new LongAdder();
+  public volatile IdempotencyStoreException lastFailure;
 
-  ExactlyOnceWorker(IdempotencyStore store, String worker) {
+  public ExactlyOnceWorker(IdempotencyStore store, String worker) {
     this.store = store;
     this.worker = worker;
   }
 
   /** The result a key's execution stores: who ran it. */
-  byte[] resultOf() {
+  public byte[] resultOf() {
     return worker.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Processes one key until its record is completed, by this worker or another. */
-  void process(String keyHash, String fingerprint, Work work) throws Exception {
+  public void process(String keyHash, String fingerprint, Work work) throws Exception {
     String owner = randomHex(32);
     while (true) {
       ClaimResult claim;
@@ -126,11 +126,11 @@ final class ExactlyOnceWorker {
   }
 
   /** The key hash of the i-th key of a run: the SHA-256 of its name, as the executor would send it. */
-  static String keyHash(String run, int i) {
+  public static String keyHash(String run, int i) {
     return sha256(run + "/key-" + i);
   }
 
-  static String sha256(String text) {
+  public static String sha256(String text) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       StringBuilder hex = new StringBuilder(64);
@@ -143,7 +143,7 @@ final class ExactlyOnceWorker {
     }
   }
 
-  static String randomHex(int length) {
+  public static String randomHex(int length) {
     StringBuilder hex = new StringBuilder(length);
     ThreadLocalRandom random = ThreadLocalRandom.current();
     for (int i = 0; i < length; i++) {
