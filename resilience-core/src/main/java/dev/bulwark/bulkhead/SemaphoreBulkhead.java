@@ -8,6 +8,7 @@ import dev.bulwark.Sleeper;
 import dev.bulwark.bulkhead.BulkheadFullException.Rejection;
 import dev.bulwark.internal.Check;
 import dev.bulwark.internal.Listeners;
+import dev.bulwark.internal.PaddedState;
 import dev.bulwark.internal.PermitCalls;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -62,22 +63,20 @@ import java.util.function.Supplier;
  * trampoline keeps a chain of synchronously completing calls from growing the stack. Their timeout runs on
  * the Scheduler and races the grant through the same node CAS.
  */
-final class SemaphoreBulkhead implements Bulkhead, Bulkhead.Metrics {
-  private static final VarHandle STATE;
+final class SemaphoreBulkhead extends PaddedState implements Bulkhead, Bulkhead.Metrics {
   private static final VarHandle WAITING;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      STATE = lookup.findVarHandle(SemaphoreBulkhead.class, "state", long.class);
       WAITING = lookup.findVarHandle(SemaphoreBulkhead.class, "waiting", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  /** Bits 63..32: the limit; bits 31..0: slots held. Both non-negative ints. Accessed through STATE. */
-  private volatile long state;
+  // The word is `state`, inherited from PaddedState (alone on its cache lines: every call CASes it):
+  // bits 63..32: the limit; bits 31..0: slots held. Both non-negative ints.
   /** Callers queued (or about to be): bounded by maxWaitingCalls. Accessed through WAITING. */
   private volatile int waiting;
   private volatile boolean closed;

@@ -4,6 +4,7 @@ import dev.bulwark.Clock;
 import dev.bulwark.Outcome;
 import dev.bulwark.OutcomeClassifier;
 import dev.bulwark.internal.Listeners;
+import dev.bulwark.internal.PaddedState;
 import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -14,34 +15,38 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * The enforcement half of a concurrency limiter, shared by ConcurrencyLimiter and LoadShedder.
  *
- * Slots. Every admitted call holds one slot of a table sized maxLimit; the slot records when the call was
- * admitted (so the limiter measures round-trip times itself, from its own clock) and a generation number.
- * Free slots form a Treiber stack threaded through next[]. The in-flight count, the top of the free stack and
- * an ABA tag share one 64-bit word, so admitting a call is one CAS that both checks the limit and pops a
- * slot, and releasing is one CAS that pushes it back:
+ * Admission. `state` (alone on its cache lines, see PaddedState) is the in-flight count. A call is
+ * admitted by a CAS that raises it only while it is below admissionLimit, and admissionLimit never exceeds the
+ * published limit, so no interleaving ever has more calls in flight than the limit they were admitted under
+ * (Netflix's partitioned limiter checks, then increments: concurrency-limits #233). When the limit is lowered,
+ * calls already in flight finish; no new call is admitted until in-flight is below it. Completion lowers the
+ * count with one atomic add, which cannot fail under contention; that add is the completion's linearization
+ * point for everyone else.
  *
- *   state: bits 0..20  in-flight count (0..2^21-1)
- *          bits 21..41 index of the top free slot, NIL (all ones) when the stack is empty
- *          bits 42..63 tag, incremented by every successful CAS (the classic tagged-pointer ABA guard; a
- *                      thread would have to stall across exactly 2^22 pushes and pops for a stale pop to
- *                      succeed, and even then only the free list's order would suffer)
+ * Slots. Every admitted call also holds one slot of a table of at least 2 * maxLimit slots (a power of two);
+ * the slot records when the call was admitted (so the limiter measures round-trip times itself, from its own
+ * clock), a generation number and the slot's count of successes. A thread looks for a free slot from a home
+ * group of SLOT_STRIDE slots chosen by a Fibonacci hash of its thread id, and claims the first free one by a
+ * CAS on its generation. So each thread keeps reusing the same few slots, on cache lines (of every slot array,
+ * and of the histogram stripe the slot picks) that other threads do not write: the only line every call
+ * writes is `state`. An earlier design popped slots from one shared free stack, packed with the count into
+ * `state`; every call then also moved the lines of the slot it popped between cores, which cost several
+ * times the count's CAS at two threads. A free slot always exists for an admitted caller: slots are freed
+ * before the count goes down and claimed after it goes up, so held slots never outnumber in-flight calls, which
+ * never exceed maxLimit, half the table. The table's load is below one half, so the scan is short; a caller
+ * whose scan races others around the table keeps scanning, and some caller always succeeds (lock-free).
  *
- * A call is admitted only if in-flight < admissionLimit at the instant of its CAS, and admissionLimit never
- * exceeds the published limit, so no interleaving ever has more calls in flight than the limit they were
- * admitted under (Netflix's partitioned limiter checks, then increments: concurrency-limits #233). When the
- * limit is lowered, calls already in flight finish; no new call is admitted until in-flight is below it.
- *
- * Exactly once. gen[slot] is odd while the slot is held and even while free. Admission sets it to the next
- * odd value with a release store (we own the slot after the pop CAS, so nobody else writes it); the token
- * handed out is (gen << 21 | slot). Completion CASes gen from that odd value to the next even one: the first
+ * Exactly once. gen[slot] counts in steps of four: 0 (mod 4) free, 1 held, 2 completing. The token handed
+ * out is (held gen << 21 | slot). Completion CASes gen from that held value to "completing": the first
  * completion of a token wins, every later one (or one of a token whose slot has since been reused) fails the
- * CAS and does nothing. Tokens keep the low 42 bits of gen; a stale token could only match again after 2^41
- * reuses of its slot. The winner then returns the slot with the release CAS on the state word, which is the
- * completion's linearization point for everyone else. The two CASes are on different words, so a losing
- * (duplicate) completion racing with the winner may return before the winner has freed the slot: a call
- * admitted right after it can still find the limit full. Nothing is ever freed twice, and a permit's owner,
- * who completes it once, sees a linearizable limiter (checked by LimiterCoreLincheckTest); closing that
- * window for duplicates would need a two-word CAS on the call path.
+ * CAS and does nothing. The winner, alone with the slot, reads its admission time and counts the success,
+ * then frees the slot (a release store of the next free value) and lowers the count. Tokens keep the low 42
+ * bits of gen; a stale token could only match again after 2^40 reuses of its slot. The generation CAS and the
+ * count's add are on different words, so a losing (duplicate) completion racing with the winner may return
+ * before the winner has lowered the count: a call admitted right after it can still find the limit full.
+ * Nothing is ever freed twice, and a permit's owner, who completes it once, sees a linearizable limiter
+ * (checked by LimiterCoreLincheckTest); closing that window for duplicates would need a two-word CAS on the
+ * call path.
  *
  * Timing a sample. Two clock readings cost more than everything else on the call path (System.nanoTime is
  * 20 to 60 ns depending on the machine), and a window's percentile needs a few hundred round trips, not
@@ -52,8 +57,8 @@ import java.util.concurrent.atomic.LongAdder;
  * "every 2^k-th use": a workload that alternates two kinds of call would alias with a fixed period and time
  * only one kind; the hash sequence is equidistributed and has no short period.
  * Counts stay exact: successes[slot] counts the successful calls of each slot, written only by the call
- * holding the slot (the winner of the generation CAS, before the release CAS that publishes the slot to its
- * next holder), so it is a single-writer counter with no atomic instruction; the window closer sums it. Only
+ * completing the slot (the winner of the generation CAS, before the release store that frees the slot for
+ * its next holder), so it is a single-writer counter with no atomic instruction; the window closer sums it. Only
  * timed completions check whether the window has ended, so a window may run a few calls long. Every call is
  * timed while a probe runs (its eligibility test needs admission times) and whenever the classifier has a
  * slowCallDuration (a slow call is a drop, which needs every call's time).
@@ -76,27 +81,27 @@ import java.util.concurrent.atomic.LongAdder;
  * recorded while a window closes lands in that window or the next; rejected counts are a LongAdder, summed
  * without a snapshot.
  */
-final class LimiterCore extends LimiterCorePadAfter {
+final class LimiterCore extends PaddedState {
   static final int SUCCESS = 0;
   static final int DROPPED = 1;
   static final int IGNORED = 2;
 
   private static final System.Logger LOGGER = System.getLogger("dev.bulwark");
 
-  static final int SLOT_BITS = 21;
+  static final int SLOT_BITS = 21; // 2^21 slots: at least twice LimitAlgorithm.MAX_LIMIT
   static final long SLOT_MASK = (1L << SLOT_BITS) - 1;
-  static final int NIL = (int) SLOT_MASK;
-  private static final int SLOT_STRIDE = 16; // 16 ints or longs span at least one 64-byte cache line
+  private static final int SLOT_STRIDE = 16; // 16 longs span at least one whole 64-byte cache line
+  private static final int MIN_SLOTS = 16 * SLOT_STRIDE; // at least 16 home groups, whatever the maxLimit
+  private static final long HELD = 1;
+  private static final long COMPLETING = 2;
+  private static final long GEN_STEP = 4;
   private static final long UNTIMED = Long.MIN_VALUE;
   private static final long GOLDEN = 0x9E3779B97F4A7C15L; // 2^64 / phi, odd: multiplication permutes longs
   static final int TARGET_SAMPLES = 256;
   static final int MAX_SAMPLE_SHIFT = 8;
-  private static final int TOP_SHIFT = SLOT_BITS;
-  private static final int TAG_SHIFT = 2 * SLOT_BITS;
   private static final long GEN_MASK = (1L << (64 - SLOT_BITS - 1)) - 1;
   private static final long CLOSING = Long.MIN_VALUE;
 
-  private static final VarHandle STATE;
   private static final VarHandle PEAK;
   private static final VarHandle DROPS;
   private static final VarHandle WINDOW_END;
@@ -107,7 +112,6 @@ final class LimiterCore extends LimiterCorePadAfter {
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      STATE = lookup.findVarHandle(LimiterCoreState.class, "state", long.class);
       PEAK = lookup.findVarHandle(LimiterCore.class, "peak", int.class);
       DROPS = lookup.findVarHandle(LimiterCore.class, "drops", long.class);
       WINDOW_END = lookup.findVarHandle(LimiterCore.class, "windowEnd", long.class);
@@ -129,7 +133,8 @@ final class LimiterCore extends LimiterCorePadAfter {
   private final WaitQueue queue;
   private final boolean timeEveryCall;
 
-  private final int[] next;
+  private final int slotMask;
+  private final int homeShift;
   private final long[] started;
   private final long[] gen;
   private final long[] successes;
@@ -180,48 +185,21 @@ final class LimiterCore extends LimiterCorePadAfter {
     this.listeners = listeners;
     this.queue = queue;
     this.timeEveryCall = slowNanos != Long.MAX_VALUE;
-    int slots = algorithm.maxLimit();
-    this.next = new int[slots];
+    int slots = Math.max(MIN_SLOTS, Integer.highestOneBit(2 * algorithm.maxLimit() - 1) << 1);
+    this.slotMask = slots - 1;
+    this.homeShift = Long.SIZE - Integer.numberOfTrailingZeros(slots / SLOT_STRIDE);
     this.started = new long[slots];
     this.gen = new long[slots];
     this.successes = new long[slots];
-    // thread the free list with a stride of SLOT_STRIDE: slots popped one after another (so held at the same
-    // time by different threads) sit on different cache lines of every slot array and in different
-    // histogram stripes; LIFO reuse keeps the hot slots at the top of the stack
-    int previous = NIL;
-    int first = NIL;
-    for (int r = 0; r < Math.min(SLOT_STRIDE, slots); r++) {
-      for (int i = r; i < slots; i += SLOT_STRIDE) {
-        if (previous == NIL) {
-          first = i;
-        } else {
-          next[previous] = i;
-        }
-        previous = i;
-      }
-    }
-    next[previous] = NIL;
     this.limit = algorithm.initialLimit();
-    STATE.setRelease(this, pack(0, first, 0));
+    STATE.setRelease(this, 0L);
     long now = clock.nanoTime();
     this.windowStart = now;
     WINDOW_END.setRelease(this, now + windowNanos);
   }
 
-  private static long pack(int inflight, int top, long tag) {
-    return inflight | ((long) top << TOP_SHIFT) | (tag << TAG_SHIFT);
-  }
-
   static int inflightOf(long state) {
-    return (int) (state & SLOT_MASK);
-  }
-
-  private static int topOf(long state) {
-    return (int) ((state >>> TOP_SHIFT) & SLOT_MASK);
-  }
-
-  private static long tagOf(long state) {
-    return state >>> TAG_SHIFT;
+    return (int) state;
   }
 
   static int slotOf(long token) {
@@ -250,24 +228,31 @@ final class LimiterCore extends LimiterCorePadAfter {
    */
   long tryAcquire(int admissionLimit) {
     long w;
-    int slot;
-    int inflight;
     do {
       w = (long) STATE.getVolatile(this);
-      inflight = inflightOf(w);
-      slot = topOf(w);
-      if (inflight >= admissionLimit || slot == NIL) {
+      if (w >= admissionLimit) {
         return -1;
       }
-    } while (!STATE.compareAndSet(this, w, pack(inflight + 1, next[slot], tagOf(w) + 1)));
-    return admit(slot, inflight + 1);
+    } while (!STATE.compareAndSet(this, w, w + 1));
+    return admit((int) w + 1);
   }
 
-  /** Marks a slot just popped as held by a new call and returns the call's token. */
-  private long admit(int slot, int inflight) {
-    long g = gen[slot] + 1; // plain read: the pop's CAS synchronised with the push after the last CAS on it
-    GEN.setRelease(gen, slot, g);
-    started[slot] = ((g >>> 1) * GOLDEN) >>> 1 <= sampleThreshold ? clock.nanoTime() : UNTIMED;
+  /** Claims a free slot for a call just counted in and returns the call's token. */
+  private long admit(int inflight) {
+    // the home group of this thread: a Fibonacci hash of its id, so consecutive ids land far apart
+    @SuppressWarnings("deprecation") // getId() is final and allocation-free on every JDK; threadId() is 19+
+    long id = Thread.currentThread().getId();
+    int slot = (int) ((id * GOLDEN) >>> homeShift) * SLOT_STRIDE;
+    long g;
+    for (;; slot = (slot + 1) & slotMask) {
+      g = (long) GEN.getOpaque(gen, slot);
+      if ((g & (GEN_STEP - 1)) == 0 && GEN.compareAndSet(gen, slot, g, g + HELD)) {
+        break;
+      }
+    }
+    g += HELD;
+    started[slot] = ((g >>> 2) * GOLDEN) >>> 1 <= sampleThreshold // g >>> 2: the slot's use count
+        ? clock.nanoTime() : UNTIMED;
     if (inflight > (int) PEAK.getOpaque(this)) {
       PEAK.setOpaque(this, inflight);
     }
@@ -302,7 +287,7 @@ final class LimiterCore extends LimiterCorePadAfter {
       return false;
     }
     long g = (long) GEN.getVolatile(gen, slot);
-    return (g & 1) == 1 && (g & GEN_MASK) == token >>> SLOT_BITS;
+    return (g & (GEN_STEP - 1)) == HELD && (g & GEN_MASK) == token >>> SLOT_BITS;
   }
 
   /**
@@ -316,13 +301,14 @@ final class LimiterCore extends LimiterCorePadAfter {
       return false;
     }
     long g = (long) GEN.getVolatile(gen, slot);
-    if ((g & 1) == 0 || (g & GEN_MASK) != token >>> SLOT_BITS || !GEN.compareAndSet(gen, slot, g, g + 1)) {
+    if ((g & (GEN_STEP - 1)) != HELD || (g & GEN_MASK) != token >>> SLOT_BITS
+        || !GEN.compareAndSet(gen, slot, g, g - HELD + COMPLETING)) {
       return false;
     }
     long start = started[slot];
     if (start == UNTIMED) {
       recordUntimed(outcome, slot);
-      release(slot);
+      release(slot, g - HELD + GEN_STEP);
       if (queue != null) {
         queue.afterRelease(this);
       }
@@ -330,7 +316,7 @@ final class LimiterCore extends LimiterCorePadAfter {
     }
     long now = clock.nanoTime();
     boolean probeDone = record(outcome, slot, start, now - start);
-    release(slot);
+    release(slot, g - HELD + GEN_STEP);
     if (queue != null) {
       queue.afterRelease(this);
     }
@@ -397,12 +383,10 @@ final class LimiterCore extends LimiterCorePadAfter {
     return total;
   }
 
-  private void release(int slot) {
-    long w;
-    do {
-      w = (long) STATE.getVolatile(this);
-      next[slot] = topOf(w);
-    } while (!STATE.compareAndSet(this, w, pack(inflightOf(w) - 1, slot, tagOf(w) + 1)));
+  /** Frees a slot the caller alone holds (completing), then counts its call out. */
+  private void release(int slot, long freeGen) {
+    GEN.setRelease(gen, slot, freeGen);
+    STATE.getAndAdd(this, -1L);
   }
 
   /**
@@ -412,8 +396,9 @@ final class LimiterCore extends LimiterCorePadAfter {
   void releaseUnused(long token) {
     int slot = slotOf(token);
     long g = (long) GEN.getVolatile(gen, slot);
-    if ((g & 1) == 1 && (g & GEN_MASK) == token >>> SLOT_BITS && GEN.compareAndSet(gen, slot, g, g + 1)) {
-      release(slot);
+    if ((g & (GEN_STEP - 1)) == HELD && (g & GEN_MASK) == token >>> SLOT_BITS
+        && GEN.compareAndSet(gen, slot, g, g - HELD + COMPLETING)) {
+      release(slot, g - HELD + GEN_STEP);
     }
   }
 

@@ -8,6 +8,7 @@ import dev.bulwark.Scheduler;
 import dev.bulwark.Sleeper;
 import dev.bulwark.internal.Check;
 import dev.bulwark.internal.Listeners;
+import dev.bulwark.internal.PaddedState;
 import dev.bulwark.ratelimit.RateLimitedException.Rejection;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -46,8 +47,9 @@ import java.util.function.Supplier;
  * happens every 2^58 / l ns: every 9 years for l = 1 (any rate that divides its period, like 100 per
  * second), every 5 minutes for l = 10^6.
  *
- * The word. `word` holds the TAT (bits 59..0) and a 4-bit version (bits 63..60) naming the Params (base, p,
- * l, burst, config) it is to be read against: ring[version % 16]. A decision reads the word, then its
+ * The word. `state` (from PaddedState: alone on its cache lines, as every decision CASes it) holds the TAT
+ * (bits 59..0) and a 4-bit version (bits 63..60) naming the Params (base, p, l, burst, config) it is to be
+ * read against: ring[version % 16]. A decision reads the word, then its
  * Params (published before the word that names them, so the volatile read of the word makes them visible),
  * computes, and CASes the word: one word, one CAS. A transition to new Params (a rate change, or a rebase)
  * first publishes them in the next ring slot (by CAS, only over an older version), then CASes the word from
@@ -67,20 +69,18 @@ import java.util.function.Supplier;
  * with it, which is GCRA with that request arriving a moment earlier: the TAT only grows, so this can only
  * make it wait longer. Metrics read the word and the clock separately.
  */
-final class GcraRateLimiter implements RateLimiter, RateLimiter.Metrics {
+final class GcraRateLimiter extends PaddedState implements RateLimiter, RateLimiter.Metrics {
   private static final int VERSION_BITS = 4;
   private static final int RING_SIZE = 1 << VERSION_BITS;
   private static final int VERSION_SHIFT = Long.SIZE - VERSION_BITS;
   private static final long TAT_MASK = (1L << VERSION_SHIFT) - 1;
 
-  private static final VarHandle WORD;
   private static final VarHandle WAITING;
   private static final VarHandle RING = MethodHandles.arrayElementVarHandle(Params[].class);
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      WORD = lookup.findVarHandle(GcraRateLimiter.class, "word", long.class);
       WAITING = lookup.findVarHandle(GcraRateLimiter.class, "waiting", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -119,8 +119,8 @@ final class GcraRateLimiter implements RateLimiter, RateLimiter.Metrics {
     }
   }
 
-  /** Bits 63..60: version % 16 (the ring slot of its Params); bits 59..0: the TAT in ticks since base. */
-  private volatile long word;
+  // The word is `state`, inherited from PaddedState (alone on its cache lines: every decision CASes it):
+  // bits 63..60: version % 16 (the ring slot of its Params); bits 59..0: the TAT in ticks since base.
   private final Params[] ring = new Params[RING_SIZE];
   /** Callers parked or scheduled for reserved permits. Accessed through WAITING. */
   private volatile int waiting;
@@ -145,7 +145,7 @@ final class GcraRateLimiter implements RateLimiter, RateLimiter.Metrics {
     this.emitAcquired = listeners.wants(RateLimiterEvent.Acquired.class);
     this.emitRejected = listeners.wants(RateLimiterEvent.Rejected.class);
     ring[0] = new Params(0, config, clock.nanoTime());
-    WORD.setVolatile(this, pack(0, 0));
+    STATE.setVolatile(this, pack(0, 0));
   }
 
   static long pack(int version, long tat) {
@@ -171,7 +171,7 @@ final class GcraRateLimiter implements RateLimiter, RateLimiter.Metrics {
    */
   private long reserve(int n, long maxWait, long now, long[] reserved) {
     for (;;) {
-      long w = word;
+      long w = state;
       Params p = ring[slot(w)];
       long d = now - p.base;
       if (d >= p.rebaseAfter) {
@@ -192,7 +192,7 @@ final class GcraRateLimiter implements RateLimiter, RateLimiter.Metrics {
         }
       }
       next |= w & ~TAT_MASK;
-      if (WORD.compareAndSet(this, w, next)) {
+      if (STATE.compareAndSet(this, w, next)) {
         if (reserved != null) {
           reserved[0] = next;
         }
@@ -204,7 +204,7 @@ final class GcraRateLimiter implements RateLimiter, RateLimiter.Metrics {
   /** Gives reserved permits back if nobody has reserved after them: exact, or nothing. */
   private boolean refund(long reservedWord, int n) {
     Params p = ring[slot(reservedWord)];
-    return WORD.compareAndSet(this, reservedWord, reservedWord - n * p.p);
+    return STATE.compareAndSet(this, reservedWord, reservedWord - n * p.p);
   }
 
   private void rebase(long w, Params current, long d) {
@@ -229,7 +229,7 @@ final class GcraRateLimiter implements RateLimiter, RateLimiter.Metrics {
     } else if (occupant.version > next.version) {
       return false; // `w` is stale: the caller re-reads
     }
-    WORD.compareAndSet(this, w, pack(occupant.version, convert(tat(w), current, occupant)));
+    STATE.compareAndSet(this, w, pack(occupant.version, convert(tat(w), current, occupant)));
     return occupant == next;
   }
 
@@ -251,7 +251,7 @@ final class GcraRateLimiter implements RateLimiter, RateLimiter.Metrics {
 
   @Override
   public RateLimiterConfig config() {
-    return ring[slot(word)].config;
+    return ring[slot(state)].config;
   }
 
   @Override
@@ -387,7 +387,7 @@ final class GcraRateLimiter implements RateLimiter, RateLimiter.Metrics {
     Params replaced = null;
     boolean published = false;
     for (;;) {
-      long w = word;
+      long w = state;
       Params current = ring[slot(w)];
       if (published) {
         if (current.version >= mine.version) {
@@ -597,7 +597,7 @@ final class GcraRateLimiter implements RateLimiter, RateLimiter.Metrics {
 
   @Override
   public long availablePermits() {
-    long w = word;
+    long w = state;
     Params p = ring[slot(w)];
     long d = Math.max(0, clock.nanoTime() - p.base);
     long nowTicks = Rational.saturatedProduct(d, p.l);

@@ -130,6 +130,36 @@ class ConcurrencyLimiterTest {
   }
 
   @Test
+  void oneThreadHoldingEveryPermitGetsDistinctSlotsBeyondItsHomeGroupAndReusesThem() {
+    // slots are looked for from a per-thread home group: a thread holding many calls at once must scan past
+    // it (and wrap around the table) to distinct slots, and every completion must free exactly its own
+    ConcurrencyLimiter limiter = fixed(1000);
+    for (int round = 0; round < 3; round++) {
+      List<LimiterPermit> held = new ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        LimiterPermit permit = limiter.tryAcquirePermit();
+        assertThat(permit).as("permit %d of round %d", i, round).isNotNull();
+        held.add(permit);
+      }
+      assertThat(limiter.tryAcquirePermit()).isNull();
+      assertThat(limiter.metrics().inflight()).isEqualTo(1000);
+      for (int i = 0; i < held.size(); i += 2) {
+        held.get(i).onSuccess();
+        held.get(i).onSuccess(); // a duplicate must not free another call's slot
+      }
+      assertThat(limiter.metrics().inflight()).isEqualTo(500);
+      assertThat(held.get(1).toString()).contains("held");
+      assertThat(held.get(0).toString()).contains("completed");
+      for (int i = 1; i < held.size(); i += 2) {
+        held.get(i).onDropped();
+      }
+      assertThat(limiter.metrics().inflight()).isZero();
+    }
+    assertThat(limiter.metrics().successfulCalls()).isEqualTo(1500);
+    assertThat(limiter.metrics().droppedCalls()).isEqualTo(1500);
+  }
+
+  @Test
   void theLimiterMeasuresTheRoundTripItselfAndIgnoresTheReportedDuration() {
     ConcurrencyLimiter limiter = fixed(10, ConcurrencyLimiterConfig.builder().minWindowSamples(1));
     LimiterPermit permit = limiter.acquirePermit();
