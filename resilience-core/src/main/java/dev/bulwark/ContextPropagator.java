@@ -27,8 +27,9 @@ import java.util.function.Supplier;
  * change once captured.
  *
  * <p>Each policy that moves a call to another thread takes the propagators in its configuration
- * ({@link dev.bulwark.bulkhead.ThreadPoolBulkheadConfig.Builder#contextPropagators}); give the same ones to
- * each.
+ * ({@link dev.bulwark.bulkhead.ThreadPoolBulkheadConfig.Builder#contextPropagators},
+ * {@link dev.bulwark.retry.RetryConfig.Builder#contextPropagators}); give the same ones to each. A policy
+ * without propagators captures nothing and allocates nothing for them.
  *
  * <pre>{@code
  * ContextPropagator mdc = () -> {
@@ -43,6 +44,9 @@ import java.util.function.Supplier;
  * };
  * ContextPropagator security = ContextPropagator.ofThreadLocal(SecurityHolder.CURRENT);
  * ThreadPoolBulkheadConfig bulkheadConfig = ThreadPoolBulkheadConfig.builder()
+ *     .contextPropagators(mdc, security)
+ *     .build();
+ * RetryConfig retryConfig = RetryConfig.builder()        // an async retry's later attempts and its fallback
  *     .contextPropagators(mdc, security)
  *     .build();
  * }</pre>
