@@ -1,8 +1,10 @@
 package dev.bulwark.bulkhead;
 
 import dev.bulwark.Clock;
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Deadline;
 import dev.bulwark.internal.Check;
+import dev.bulwark.internal.Contexts;
 import dev.bulwark.internal.Listeners;
 import java.time.Duration;
 import java.util.Objects;

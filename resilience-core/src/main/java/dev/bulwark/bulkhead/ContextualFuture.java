@@ -1,5 +1,7 @@
 package dev.bulwark.bulkhead;
 
+import dev.bulwark.ContextPropagator;
+import dev.bulwark.internal.Contexts;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 

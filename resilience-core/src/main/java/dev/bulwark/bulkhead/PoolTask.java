@@ -1,7 +1,9 @@
 package dev.bulwark.bulkhead;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Deadline;
 import dev.bulwark.OutcomeClassifier;
+import dev.bulwark.internal.Contexts;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * and waits, for code that must stay synchronous.
  *
  * <p>The caller's context (logging MDC, security context, any thread-local) is carried into the worker by
- * the configured {@link ContextPropagator}s, and the returned stage is completed while it is installed, so
+ * the configured {@link dev.bulwark.ContextPropagator}s, and the returned stage is completed while it is installed, so
  * a fallback applied with {@code exceptionally}/{@code handle}, or a retry that resubmits from a
  * continuation, sees the same context. The current {@link dev.bulwark.Deadline} is captured at submission and
  * installed in the worker; a call still queued when it passes is not started.

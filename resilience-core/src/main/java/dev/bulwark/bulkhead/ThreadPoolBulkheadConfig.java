@@ -1,5 +1,6 @@
 package dev.bulwark.bulkhead;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.internal.Check;
 import java.time.Duration;
 import java.util.List;

@@ -7,7 +7,7 @@
  *       thread, at most {@code maxConcurrentCalls} at once, optionally waiting in FIFO order.</li>
  *   <li>{@link dev.bulwark.bulkhead.ThreadPoolBulkhead}: a dedicated bounded executor per dependency (platform
  *       threads, or virtual threads with a concurrency cap on Java 21+), with
- *       {@link dev.bulwark.bulkhead.ContextPropagator context propagation}.</li>
+ *       {@link dev.bulwark.ContextPropagator context propagation}.</li>
  * </ul>
  * Both reject with a {@link dev.bulwark.bulkhead.BulkheadFullException} naming the bulkhead. See
  * {@code docs/bulkhead.md}.

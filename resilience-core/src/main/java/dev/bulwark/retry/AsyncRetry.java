@@ -1,8 +1,10 @@
 package dev.bulwark.retry;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Deadline;
 import dev.bulwark.OutcomeClassifier;
 import dev.bulwark.Scheduler;
+import dev.bulwark.internal.Contexts;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +29,15 @@ import java.util.function.Supplier;
  * Cancellation: cancel() completes this future first, then cancels the scheduled task and the stage in
  * flight. Everything else checks isDone() before acting, so a cancelled call starts no further attempt; a
  * scheduled task that runs anyway (cancel lost the race) sees isDone() and returns.
+ *
+ * Context: `context` is the caller's, captured when the call started. run() (on the scheduler thread) and
+ * accept() (on the thread that completed an attempt) install it around everything they do: the decision,
+ * the wait's scheduling, the next attempt's start and the completion of this future, so an inner bulkhead
+ * captures the caller's context for every attempt and a fallback on this future runs with it. The only
+ * other place an attempt starts is the first drain(), on the caller's own thread; a zero-delay retry starts
+ * inside accept()'s scope, and a drain loop that another thread's accept() extended (wip above 1) is itself
+ * running on the caller's thread or inside a scope. Installing on a thread that already has the context
+ * (a bulkhead worker completing inside its own scope) is harmless: the scope restores the value it found.
  * </pre>
  */
 final class AsyncRetry<T> extends CompletableFuture<T> implements BiConsumer<T, Throwable>, Runnable {
@@ -45,6 +56,7 @@ final class AsyncRetry<T> extends CompletableFuture<T> implements BiConsumer<T, 
   private final long startNanos;
   private final Deadline deadline;
   private final Deadline attemptDeadline;
+  private final ContextPropagator.Snapshot context;
   private RetryImpl.Attempts attempts;
   private volatile Scheduler.Cancellable pending;
   private volatile CompletionStage<? extends T> current;
@@ -52,12 +64,13 @@ final class AsyncRetry<T> extends CompletableFuture<T> implements BiConsumer<T, 
   private volatile int wip;
 
   AsyncRetry(RetryImpl retry, Supplier<? extends CompletionStage<? extends T>> supplier, long startNanos,
-      Deadline deadline, Deadline attemptDeadline) {
+      Deadline deadline, Deadline attemptDeadline, ContextPropagator.Snapshot context) {
     this.retry = retry;
     this.supplier = supplier;
     this.startNanos = startNanos;
     this.deadline = deadline;
     this.attemptDeadline = attemptDeadline;
+    this.context = context;
   }
 
   /** Starts attempts until none is wanted right now; only the thread that raises wip from 0 runs them. */
@@ -91,12 +104,37 @@ final class AsyncRetry<T> extends CompletableFuture<T> implements BiConsumer<T, 
     }
   }
 
-  /** Called when an attempt's stage completes. */
+  /** Called when an attempt's stage completes, on the completing thread: decides inside the caller's context. */
   @Override
   public void accept(T value, Throwable failure) {
     if (isDone()) {
       return;
     }
+    ContextPropagator.Scope scope = install(failure);
+    if (scope == null) {
+      return;
+    }
+    try {
+      decide(value, failure);
+    } finally {
+      Contexts.closeQuietly(scope);
+    }
+  }
+
+  /** Installs the caller's context; if a propagator fails, fails this call and returns {@code null}. */
+  private ContextPropagator.Scope install(Throwable failure) {
+    try {
+      return context.install();
+    } catch (Throwable installFailure) {
+      if (failure != null && failure != installFailure) {
+        installFailure.addSuppressed(OutcomeClassifier.unwrap(failure));
+      }
+      completeExceptionally(installFailure);
+      return null;
+    }
+  }
+
+  private void decide(T value, Throwable failure) {
     try {
       int action = failure == null ? retry.resultAction(value) : RetryImpl.RETRY;
       if (action == RetryImpl.ACCEPT) {
@@ -143,11 +181,22 @@ final class AsyncRetry<T> extends CompletableFuture<T> implements BiConsumer<T, 
     }
   }
 
-  /** The scheduled wait is over. */
+  /** The scheduled wait is over: starts the next attempt on the scheduler thread, in the caller's context. */
   @Override
   public void run() {
     pending = null;
-    next();
+    if (isDone()) {
+      return;
+    }
+    ContextPropagator.Scope scope = install(null);
+    if (scope == null) {
+      return;
+    }
+    try {
+      next();
+    } finally {
+      Contexts.closeQuietly(scope);
+    }
   }
 
   private void next() {

@@ -1,5 +1,6 @@
 package dev.bulwark.retry;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.OutcomeClassifier;
 import dev.bulwark.internal.Check;
 import java.time.Duration;
@@ -57,6 +58,7 @@ public final class RetryConfig {
   private final Function<Throwable, Duration> hintFromFailure;
   private final Function<Object, Duration> hintFromResult;
   private final RetryBudgetConfig budget;
+  private final List<ContextPropagator> contextPropagators;
 
   private RetryConfig(Builder b) {
     this.maxAttempts = b.maxAttempts;
@@ -70,6 +72,7 @@ public final class RetryConfig {
     this.hintFromFailure = b.hintFromFailure;
     this.hintFromResult = b.hintFromResult;
     this.budget = b.budget;
+    this.contextPropagators = b.contextPropagators;
   }
 
   /**
@@ -191,6 +194,16 @@ public final class RetryConfig {
     return budget;
   }
 
+  /**
+   * Returns the propagators that carry the caller's context to the threads where an asynchronous call's
+   * later attempts start and its outcome is decided, in installation order (default: none).
+   *
+   * @return an immutable list, empty by default
+   */
+  public List<ContextPropagator> contextPropagators() {
+    return contextPropagators;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RetryConfig other
@@ -204,13 +217,14 @@ public final class RetryConfig {
         && maxRetryAfter.equals(other.maxRetryAfter)
         && Objects.equals(hintFromFailure, other.hintFromFailure)
         && Objects.equals(hintFromResult, other.hintFromResult)
-        && budget.equals(other.budget);
+        && budget.equals(other.budget)
+        && contextPropagators.equals(other.contextPropagators);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(maxAttempts, maxDuration, backoff, classifier, abortIf, abortOnResult, onRejection,
-        maxRetryAfter, hintFromFailure, hintFromResult, budget);
+        maxRetryAfter, hintFromFailure, hintFromResult, budget, contextPropagators);
   }
 
   @Override
@@ -225,7 +239,8 @@ public final class RetryConfig {
         + ", maxRetryAfter=" + maxRetryAfter
         + ", hintFromFailure=" + (hintFromFailure != null)
         + ", hintFromResult=" + (hintFromResult != null)
-        + ", budget=" + budget + '}';
+        + ", budget=" + budget
+        + ", contextPropagators=" + contextPropagators.size() + '}';
   }
 
   /**
@@ -249,6 +264,8 @@ public final class RetryConfig {
     private Function<Throwable, Duration> hintFromFailure;
     private Function<Object, Duration> hintFromResult;
     private RetryBudgetConfig budget = RetryBudgetConfig.defaults();
+    private List<ContextPropagator> contextPropagators = List.of();
+    private boolean contextPropagatorsSet;
 
     private Builder() {}
 
@@ -463,6 +480,39 @@ public final class RetryConfig {
      */
     public Builder budget(RetryBudgetConfig budget) {
       this.budget = Objects.requireNonNull(budget, "budget");
+      return this;
+    }
+
+    /**
+     * Sets the propagators that carry the caller's thread-bound context (a logging MDC, a security context)
+     * through an asynchronous call: captured once, on the caller's thread, when
+     * {@link Retry#callAsync} starts; installed on the scheduler thread around each later attempt's start,
+     * and on the thread that completes an attempt around the retry's decision and the completion of the
+     * returned stage (so a fallback on it sees the context); closed, in reverse order, afterwards.
+     * Synchronous calls never change thread and ignore them. Give the same propagators as the inner
+     * {@link dev.bulwark.bulkhead.ThreadPoolBulkhead}, which then captures the caller's context for every
+     * attempt, not the scheduler thread's. Default: none.
+     *
+     * <pre>{@code
+     * ContextPropagator user = ContextPropagator.ofThreadLocal(CurrentUser.HOLDER);
+     * RetryConfig config = RetryConfig.builder().contextPropagators(user).build();
+     * }</pre>
+     *
+     * @param propagators the propagators, installed in this order and closed in reverse; none clears them
+     * @return this builder
+     * @throws IllegalStateException if the propagators were already set
+     */
+    public Builder contextPropagators(ContextPropagator... propagators) {
+      Objects.requireNonNull(propagators, "contextPropagators");
+      if (contextPropagatorsSet) {
+        throw new IllegalStateException(
+            "contextPropagators was already set to " + contextPropagators.size() + " propagators");
+      }
+      for (ContextPropagator propagator : propagators) {
+        Objects.requireNonNull(propagator, "contextPropagators must not contain null");
+      }
+      this.contextPropagators = List.of(propagators);
+      contextPropagatorsSet = true;
       return this;
     }
 

@@ -2,17 +2,20 @@ package dev.bulwark.retry;
 
 import dev.bulwark.CallNotPermittedException;
 import dev.bulwark.Clock;
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Deadline;
 import dev.bulwark.Outcome;
 import dev.bulwark.OutcomeClassifier;
 import dev.bulwark.Scheduler;
 import dev.bulwark.Sleeper;
 import dev.bulwark.internal.Check;
+import dev.bulwark.internal.Contexts;
 import dev.bulwark.internal.Exceptions;
 import dev.bulwark.internal.Listeners;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -51,6 +54,19 @@ import java.util.random.RandomGenerator;
  * flight. Zero-delay retries run through a work-in-progress counter (trampoline), so a supplier that
  * completes synchronously cannot grow the stack with the number of attempts.
  *
+ * Context propagation: an asynchronous call leaves the caller's thread twice: a later attempt starts on the
+ * scheduler thread after its backoff, and the retry decides (and completes the caller's stage) on whatever
+ * thread completed an attempt. Thread-locals such as an MDC or a security context are absent on both, and an
+ * inner thread-pool bulkhead would capture that emptiness as "the caller's context" for attempts 2 and
+ * later. So callAsync captures the configured ContextPropagators once, on the caller's thread, and
+ * AsyncRetry installs that snapshot around the scheduled task and around each completion callback.
+ * Capturing when the call starts, not when the wait is scheduled, is deliberate: Resilience4j's
+ * ContextAwareScheduledThreadPoolExecutor captures at schedule time, which for a retry is the thread that
+ * completed the failed attempt (an HTTP client's I/O thread, a timeout's timer), so its users still lose
+ * the MDC there (resilience4j issues 1265, 1900). The propagators come from RetryConfig, like the
+ * bulkhead's from its config, so the retry knows nothing of the bulkhead. Without propagators the snapshot
+ * is the shared Contexts.NONE (no allocation); the synchronous path never looks at them.
+ *
  * Suppressed failures: the failure given to the caller gets the earlier ones as suppressed (the first
  * MAX_SUPPRESSED of them, so a huge maxAttempts cannot hold on to unbounded memory), skipping itself and any
  * already attached, so a failure instance a caller throws again and again does not grow without bound.
@@ -86,6 +102,7 @@ final class RetryImpl implements Retry, Retry.Metrics {
   private final long maxRetryAfterNanos;
   private final Function<Throwable, Duration> hintFromFailure;
   private final Function<Object, Duration> hintFromResult;
+  private final ContextPropagator[] propagators;
 
   private final LongAdder successWithoutRetry = new LongAdder();
   /** Calls whose first attempt did not succeed; with successWithoutRetry, the requests of an own budget. */
@@ -118,6 +135,7 @@ final class RetryImpl implements Retry, Retry.Metrics {
     this.maxRetryAfterNanos = Check.saturatedNanos(config.maxRetryAfter());
     this.hintFromFailure = config.hintFromFailure().orElse(null);
     this.hintFromResult = config.hintFromResult().orElse(null);
+    this.propagators = Contexts.toArray(config.contextPropagators());
   }
 
   /** Creates this retry's own budget, which counts requests from the retry's first-attempt counters. */
@@ -275,6 +293,12 @@ final class RetryImpl implements Retry, Retry.Metrics {
   @Override
   public <T> CompletionStage<T> callAsync(Supplier<? extends CompletionStage<? extends T>> supplier) {
     Objects.requireNonNull(supplier, "supplier");
+    ContextPropagator.Snapshot context;
+    try {
+      context = Contexts.capture(propagators);
+    } catch (RuntimeException | Error failure) {
+      return CompletableFuture.failedFuture(failure);
+    }
     Deadline outer = Deadline.current();
     long start = 0;
     Deadline attemptDeadline = outer;
@@ -283,7 +307,7 @@ final class RetryImpl implements Retry, Retry.Metrics {
       Deadline own = Deadline.after(maxDuration, clock);
       attemptDeadline = outer != null && outer.remainingNanos() <= own.remainingNanos() ? outer : own;
     }
-    AsyncRetry<T> call = new AsyncRetry<>(this, supplier, start, outer, attemptDeadline);
+    AsyncRetry<T> call = new AsyncRetry<>(this, supplier, start, outer, attemptDeadline, context);
     recordRequest();
     call.drain();
     return call;

@@ -3,6 +3,7 @@ package dev.bulwark.retry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.OutcomeClassifier;
 import dev.bulwark.PolicyKind;
 import dev.bulwark.Registry;
@@ -26,6 +27,7 @@ class RetryConfigTest {
     assertThat(config.abortOnResult()).isEmpty();
     assertThat(config.hintFromFailure()).isEmpty();
     assertThat(config.hintFromResult()).isEmpty();
+    assertThat(config.contextPropagators()).isEmpty();
   }
 
   @Test
@@ -50,6 +52,14 @@ class RetryConfigTest {
         .isInstanceOf(NullPointerException.class).hasMessage("budget");
     assertThatThrownBy(() -> RetryConfig.builder().onRejection(null))
         .isInstanceOf(NullPointerException.class).hasMessage("onRejection");
+    assertThatThrownBy(() -> RetryConfig.builder().contextPropagators((ContextPropagator[]) null))
+        .isInstanceOf(NullPointerException.class).hasMessage("contextPropagators");
+    assertThatThrownBy(() -> RetryConfig.builder().contextPropagators(() -> () -> () -> { }, null))
+        .isInstanceOf(NullPointerException.class).hasMessage("contextPropagators must not contain null");
+    assertThatThrownBy(() -> RetryConfig.builder().contextPropagators(() -> () -> () -> { })
+        .contextPropagators())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("contextPropagators was already set to 1 propagators");
     assertThatThrownBy(() -> Retry.builder(" "))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("name must not be blank, was \" \"");
   }
@@ -76,7 +86,14 @@ class RetryConfigTest {
     RetryConfig b = RetryConfig.builder().maxAttempts(5).maxDuration(Duration.ofSeconds(3)).build();
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(RetryConfig.defaults());
     assertThat(RetryConfig.defaults()).isEqualTo(RetryConfig.builder().build());
-    assertThat(a.toString()).contains("maxAttempts=5", "maxDuration=PT3S", "budget=RetryBudgetConfig{ratio=0.1");
+    assertThat(a.toString()).contains("maxAttempts=5", "maxDuration=PT3S", "budget=RetryBudgetConfig{ratio=0.1",
+        "contextPropagators=0");
+    ContextPropagator user = ContextPropagator.ofThreadLocal(new ThreadLocal<String>());
+    RetryConfig withContext = RetryConfig.builder().contextPropagators(user).build();
+    assertThat(withContext).isEqualTo(RetryConfig.builder().contextPropagators(user).build())
+        .isNotEqualTo(RetryConfig.defaults());
+    assertThat(withContext.contextPropagators()).containsExactly(user);
+    assertThat(withContext.toString()).contains("contextPropagators=1");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.bulwark.bulkhead;
+package dev.bulwark;
 
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -6,34 +6,48 @@ import java.util.function.Supplier;
 
 /**
  * Carries a caller's thread-bound context (a logging MDC, a security context, a tracing span, any
- * {@link ThreadLocal}) into the worker thread that runs its call in a {@link ThreadPoolBulkhead}.
+ * {@link ThreadLocal}) to the threads where a policy continues the caller's call: the worker of a
+ * {@link dev.bulwark.bulkhead.ThreadPoolBulkhead}, the scheduler thread on which an asynchronous
+ * {@link dev.bulwark.retry.Retry} starts its next attempt after a backoff, and the thread that completes an
+ * attempt.
  *
  * <p>Three steps, each a small functional interface:
  * <ol>
- *   <li>{@link #capture()} runs on the submitting thread, when the call is submitted, and returns a
+ *   <li>{@link #capture()} runs on the caller's thread, when the call starts (is submitted), and returns a
  *       {@link Snapshot} of the context;</li>
- *   <li>{@link Snapshot#install()} runs on the worker before the call and returns a {@link Scope};</li>
- *   <li>{@link Scope#close()} runs on the worker after the call <em>and after the returned stage has been
- *       completed</em>, and restores what the worker had before (normally: nothing, so the context is
+ *   <li>{@link Snapshot#install()} runs on the other thread before the policy's work there and returns a
+ *       {@link Scope};</li>
+ *   <li>{@link Scope#close()} runs on that thread afterwards <em>and after the returned stage has been
+ *       completed</em>, and restores what the thread had before (normally: nothing, so the context is
  *       cleared).</li>
  * </ol>
  * Because the stage is completed inside the scope, continuations that run on completion (a fallback in
- * {@code exceptionally}/{@code handle}, a retry resubmitting through the bulkhead) see the same context, and
- * the stage's {@code ...Async} continuations without an executor run with it too.
+ * {@code exceptionally}/{@code handle}, a retry resubmitting through the bulkhead) see the same context.
+ * A snapshot may be installed several times, on several threads (once per retry attempt), so it must not
+ * change once captured.
+ *
+ * <p>Each policy that moves a call to another thread takes the propagators in its configuration
+ * ({@link dev.bulwark.bulkhead.ThreadPoolBulkheadConfig.Builder#contextPropagators},
+ * {@link dev.bulwark.retry.RetryConfig.Builder#contextPropagators}); give the same ones to each. A policy
+ * without propagators captures nothing and allocates nothing for them.
  *
  * <pre>{@code
  * ContextPropagator mdc = () -> {
  *   Map<String, String> captured = MDC.getCopyOfContextMap();          // on the caller
  *   return () -> {
- *     Map<String, String> previous = MDC.getCopyOfContextMap();         // on the worker
+ *     Map<String, String> previous = MDC.getCopyOfContextMap();         // on the other thread
  *     if (captured == null) MDC.clear(); else MDC.setContextMap(captured);
  *     return () -> {
  *       if (previous == null) MDC.clear(); else MDC.setContextMap(previous);
  *     };
  *   };
  * };
- * ThreadPoolBulkheadConfig config = ThreadPoolBulkheadConfig.builder()
- *     .contextPropagators(mdc, ContextPropagator.ofThreadLocal(SecurityHolder.CURRENT))
+ * ContextPropagator security = ContextPropagator.ofThreadLocal(SecurityHolder.CURRENT);
+ * ThreadPoolBulkheadConfig bulkheadConfig = ThreadPoolBulkheadConfig.builder()
+ *     .contextPropagators(mdc, security)
+ *     .build();
+ * RetryConfig retryConfig = RetryConfig.builder()        // an async retry's later attempts and its fallback
+ *     .contextPropagators(mdc, security)
  *     .build();
  * }</pre>
  */
@@ -41,14 +55,14 @@ import java.util.function.Supplier;
 public interface ContextPropagator {
 
   /**
-   * Captures the current thread's context; runs on the submitting thread.
+   * Captures the current thread's context; runs on the caller's thread.
    *
-   * @return the snapshot to install in the worker, never {@code null}
+   * @return the snapshot to install on the other thread, never {@code null}
    */
   Snapshot capture();
 
   /**
-   * A captured context, ready to be installed on a worker thread.
+   * A captured context, ready to be installed on another thread, once or several times.
    *
    * <pre>{@code
    * Snapshot snapshot = propagator.capture();
@@ -85,7 +99,7 @@ public interface ContextPropagator {
 
   /**
    * Propagates the value of a {@link ThreadLocal}: captured with {@code get()}, installed with {@code set()}
-   * (or {@code remove()} for {@code null}), and the worker's previous value restored afterwards.
+   * (or {@code remove()} for {@code null}), and the thread's previous value restored afterwards.
    *
    * @param threadLocal the thread-local
    * @param <T> the value type
@@ -104,7 +118,7 @@ public interface ContextPropagator {
 
   /**
    * Propagates a value read by {@code getter} and written by {@code setter}; the setter must accept
-   * {@code null} (meaning: clear). The worker's previous value is restored afterwards.
+   * {@code null} (meaning: clear). The thread's previous value is restored afterwards.
    *
    * @param getter reads the current thread's value
    * @param setter writes the current thread's value; {@code null} clears it

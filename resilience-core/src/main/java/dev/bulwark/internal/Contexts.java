@@ -1,24 +1,44 @@
-package dev.bulwark.bulkhead;
+package dev.bulwark.internal;
 
+import dev.bulwark.ContextPropagator;
 import java.lang.System.Logger.Level;
 import java.util.List;
 
-/** Captures and installs the context of several propagators as one. */
-final class Contexts {
+/**
+ * Captures and installs the context of several {@link ContextPropagator}s as one, for every policy that
+ * continues a caller's call on another thread (the thread-pool bulkhead, the asynchronous retry).
+ *
+ * <p>With no propagator configured, {@link #capture} returns {@link #NONE}, which installs nothing and
+ * allocates nothing, so a policy without propagators pays one array-length check per call.
+ */
+public final class Contexts {
   private Contexts() {}
 
   private static final System.Logger LOGGER = System.getLogger("dev.bulwark");
 
-  static final ContextPropagator.Scope NOOP_SCOPE = () -> { };
+  /** The scope of {@link #NONE}: restores nothing. */
+  public static final ContextPropagator.Scope NOOP_SCOPE = () -> { };
   /** The snapshot when no propagator is configured: installs nothing, allocates nothing. */
-  static final ContextPropagator.Snapshot NONE = () -> NOOP_SCOPE;
+  public static final ContextPropagator.Snapshot NONE = () -> NOOP_SCOPE;
 
-  static ContextPropagator[] toArray(List<ContextPropagator> propagators) {
+  /**
+   * Copies a configuration's propagators into the array the call path reads.
+   *
+   * @param propagators the configured propagators
+   * @return a new array, empty when none is configured
+   */
+  public static ContextPropagator[] toArray(List<ContextPropagator> propagators) {
     return propagators.toArray(new ContextPropagator[0]);
   }
 
-  /** Captures every propagator's context, on the submitting thread. */
-  static ContextPropagator.Snapshot capture(ContextPropagator[] propagators) {
+  /**
+   * Captures every propagator's context, on the caller's thread.
+   *
+   * @param propagators the propagators, in installation order
+   * @return one snapshot that installs them all, {@link #NONE} if there is none
+   * @throws NullPointerException if a propagator captured a null snapshot; whatever a propagator threw
+   */
+  public static ContextPropagator.Snapshot capture(ContextPropagator[] propagators) {
     switch (propagators.length) {
       case 0:
         return NONE;
@@ -61,14 +81,19 @@ final class Contexts {
     }
   }
 
-  static void closeQuietly(ContextPropagator.Scope scope) {
+  /**
+   * Closes {@code scope}, logging (not throwing) a failure, so one bad propagator cannot break a call.
+   *
+   * @param scope the scope, or {@code null} for none
+   */
+  public static void closeQuietly(ContextPropagator.Scope scope) {
     if (scope == null) {
       return;
     }
     try {
       scope.close();
     } catch (RuntimeException e) {
-      LOGGER.log(Level.WARNING, "a context propagator's scope failed to close; the worker may keep "
+      LOGGER.log(Level.WARNING, "a context propagator's scope failed to close; the thread may keep "
           + "the caller's context", e);
     }
   }
