@@ -8,8 +8,9 @@ import java.util.function.Supplier;
  * Carries a caller's thread-bound context (a logging MDC, a security context, a tracing span, any
  * {@link ThreadLocal}) to the threads where a policy continues the caller's call: the worker of a
  * {@link dev.bulwark.bulkhead.ThreadPoolBulkhead}, the scheduler thread on which an asynchronous
- * {@link dev.bulwark.retry.Retry} starts its next attempt after a backoff, and the thread that completes an
- * attempt.
+ * {@link dev.bulwark.retry.Retry} starts its next attempt after a backoff, the thread that completes an
+ * attempt, the thread a synchronous {@link dev.bulwark.timeout.Timeout} call runs on, and the thread on
+ * which a waiting or queued asynchronous call of a rate limiter, semaphore bulkhead or load shedder starts.
  *
  * <p>Three steps, each a small functional interface:
  * <ol>
@@ -28,7 +29,11 @@ import java.util.function.Supplier;
  *
  * <p>Each policy that moves a call to another thread takes the propagators in its configuration
  * ({@link dev.bulwark.bulkhead.ThreadPoolBulkheadConfig.Builder#contextPropagators},
- * {@link dev.bulwark.retry.RetryConfig.Builder#contextPropagators}); give the same ones to each. A policy
+ * {@link dev.bulwark.retry.RetryConfig.Builder#contextPropagators},
+ * {@link dev.bulwark.timeout.TimeoutConfig.Builder#contextPropagators},
+ * {@link dev.bulwark.ratelimit.RateLimiterConfig.Builder#contextPropagators},
+ * {@link dev.bulwark.bulkhead.BulkheadConfig.Builder#contextPropagators},
+ * {@link dev.bulwark.limit.LoadShedderConfig.Builder#contextPropagators}); give the same ones to each. A policy
  * without propagators captures nothing and allocates nothing for them.
  *
  * <pre>{@code

@@ -1,7 +1,9 @@
 package dev.bulwark.bulkhead;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.internal.Check;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -32,11 +34,14 @@ public final class BulkheadConfig {
   private final int maxConcurrentCalls;
   private final long maxWaitNanos;
   private final int maxWaitingCalls;
+  private final List<ContextPropagator> contextPropagators;
 
-  private BulkheadConfig(int maxConcurrentCalls, long maxWaitNanos, int maxWaitingCalls) {
+  private BulkheadConfig(int maxConcurrentCalls, long maxWaitNanos, int maxWaitingCalls,
+      List<ContextPropagator> contextPropagators) {
     this.maxConcurrentCalls = maxConcurrentCalls;
     this.maxWaitNanos = maxWaitNanos;
     this.maxWaitingCalls = maxWaitingCalls;
+    this.contextPropagators = contextPropagators;
   }
 
   /**
@@ -99,6 +104,16 @@ public final class BulkheadConfig {
     return maxWaitingCalls;
   }
 
+  /**
+   * Returns the propagators that carry a queued asynchronous caller's context to the thread that grants it a
+   * slot, in installation order (default: none).
+   *
+   * @return an immutable list, empty by default
+   */
+  public List<ContextPropagator> contextPropagators() {
+    return contextPropagators;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -110,18 +125,19 @@ public final class BulkheadConfig {
     BulkheadConfig that = (BulkheadConfig) o;
     return maxConcurrentCalls == that.maxConcurrentCalls
         && maxWaitNanos == that.maxWaitNanos
-        && maxWaitingCalls == that.maxWaitingCalls;
+        && maxWaitingCalls == that.maxWaitingCalls
+        && contextPropagators.equals(that.contextPropagators);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxConcurrentCalls, maxWaitNanos, maxWaitingCalls);
+    return Objects.hash(maxConcurrentCalls, maxWaitNanos, maxWaitingCalls, contextPropagators);
   }
 
   @Override
   public String toString() {
     return "BulkheadConfig[maxConcurrentCalls=" + maxConcurrentCalls + ", maxWait=" + maxWait()
-        + ", maxWaitingCalls=" + maxWaitingCalls + "]";
+        + ", maxWaitingCalls=" + maxWaitingCalls + ", contextPropagators=" + contextPropagators.size() + "]";
   }
 
   /** Builds a {@link BulkheadConfig}; each option may be set once. */
@@ -132,6 +148,8 @@ public final class BulkheadConfig {
     private boolean maxConcurrentCallsSet;
     private boolean maxWaitSet;
     private boolean maxWaitingCallsSet;
+    private List<ContextPropagator> contextPropagators = List.of();
+    private boolean contextPropagatorsSet;
 
     private Builder() {}
 
@@ -183,6 +201,40 @@ public final class BulkheadConfig {
     }
 
     /**
+     * Sets the propagators that carry the caller's thread-bound context (a logging MDC, a security context)
+     * to a queued asynchronous call: captured on the caller's thread when {@link Bulkhead#callAsync} queues
+     * the call; installed on the thread that grants it a slot (the one that released a slot, or the one that
+     * raised the limit) around the call's start, and on the scheduler thread around the rejection of a call
+     * whose wait timed out (so a fallback sees the context); closed, in reverse order, afterwards. Calls
+     * admitted at once, and all synchronous calls, stay on the caller's thread and never touch them.
+     * Default: none; then a queued asynchronous call starts with whatever context the granting thread
+     * carries, which may be another request's.
+     *
+     * <pre>{@code
+     * ContextPropagator user = ContextPropagator.ofThreadLocal(CurrentUser.HOLDER);
+     * BulkheadConfig config = BulkheadConfig.builder()
+     *     .maxConcurrentCalls(20).maxWait(Duration.ofMillis(50)).contextPropagators(user).build();
+     * }</pre>
+     *
+     * @param propagators the propagators, installed in this order and closed in reverse; none clears them
+     * @return this builder
+     * @throws IllegalStateException if the propagators were already set
+     */
+    public Builder contextPropagators(ContextPropagator... propagators) {
+      Objects.requireNonNull(propagators, "contextPropagators");
+      if (contextPropagatorsSet) {
+        throw new IllegalStateException(
+            "contextPropagators was already set to " + contextPropagators.size() + " propagators");
+      }
+      for (ContextPropagator propagator : propagators) {
+        Objects.requireNonNull(propagator, "contextPropagators must not contain null");
+      }
+      this.contextPropagators = List.of(propagators);
+      contextPropagatorsSet = true;
+      return this;
+    }
+
+    /**
      * Checks the combination of options and builds the configuration.
      *
      * @return the configuration
@@ -202,7 +254,7 @@ public final class BulkheadConfig {
         throw new IllegalStateException("maxWaitingCalls is 0 but maxWait is " + Duration.ofNanos(maxWaitNanos)
             + ", so no call could wait; set maxWaitingCalls >= 1 or maxWait to zero");
       }
-      return new BulkheadConfig(maxConcurrentCalls, maxWaitNanos, waiting);
+      return new BulkheadConfig(maxConcurrentCalls, maxWaitNanos, waiting, contextPropagators);
     }
   }
 }

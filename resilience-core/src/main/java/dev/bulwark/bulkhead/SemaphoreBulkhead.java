@@ -1,12 +1,14 @@
 package dev.bulwark.bulkhead;
 
 import dev.bulwark.Clock;
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Deadline;
 import dev.bulwark.Permit;
 import dev.bulwark.Scheduler;
 import dev.bulwark.Sleeper;
 import dev.bulwark.bulkhead.BulkheadFullException.Rejection;
 import dev.bulwark.internal.Check;
+import dev.bulwark.internal.Contexts;
 import dev.bulwark.internal.Listeners;
 import dev.bulwark.internal.PaddedState;
 import dev.bulwark.internal.PermitCalls;
@@ -62,6 +64,14 @@ import java.util.function.Supplier;
  * Asynchronous waiters (callAsync) are nodes whose grant starts the call on the granting thread; a
  * trampoline keeps a chain of synchronously completing calls from growing the stack. Their timeout runs on
  * the Scheduler and races the grant through the same node CAS.
+ *
+ * Context. A granted asynchronous waiter starts on the granting thread: the one that released a slot (its
+ * own request's context still installed) or raised the limit. So callAsync captures the configured
+ * ContextPropagators on the caller's thread when the call queues, and the waiter installs that snapshot
+ * around its start, its completion and its rejection (timeout on the scheduler thread, shut-down on the
+ * closing thread); the scope restores the granting thread's own context afterwards. Without propagators the
+ * snapshot is Contexts.NONE, which installs nothing: the call then sees the granting thread's context, as
+ * documented. Only the queueing path captures; tryAcquireSlot, releaseSlot and the sync paths never look.
  */
 final class SemaphoreBulkhead extends PaddedState implements Bulkhead, Bulkhead.Metrics {
   private static final VarHandle WAITING;
@@ -91,6 +101,7 @@ final class SemaphoreBulkhead extends PaddedState implements Bulkhead, Bulkhead.
   private final boolean emitPermitted;
   private final boolean emitRejected;
   private final boolean emitFinished;
+  private final ContextPropagator[] propagators;
   private final ConcurrentLinkedQueue<Waiter> queue = new ConcurrentLinkedQueue<>();
   private final LongAdder rejected = new LongAdder();
   /** Releases a slot on every call: only for paths that complete it exactly once by construction. */
@@ -108,6 +119,7 @@ final class SemaphoreBulkhead extends PaddedState implements Bulkhead, Bulkhead.
     this.emitPermitted = listeners.wants(BulkheadEvent.CallPermitted.class);
     this.emitRejected = listeners.wants(BulkheadEvent.CallRejected.class);
     this.emitFinished = listeners.wants(BulkheadEvent.CallFinished.class);
+    this.propagators = Contexts.toArray(config.contextPropagators());
     this.state = pack(config.maxConcurrentCalls(), 0);
   }
 
@@ -187,8 +199,15 @@ final class SemaphoreBulkhead extends PaddedState implements Bulkhead, Bulkhead.
     if (!enterWaiting()) {
       return CompletableFuture.failedFuture(rejection(Rejection.TOO_MANY_WAITING, 0));
     }
+    ContextPropagator.Snapshot context;
+    try {
+      context = Contexts.capture(propagators); // NONE, allocation-free, without propagators
+    } catch (RuntimeException | Error captureFailure) {
+      leaveWaiting();
+      return CompletableFuture.failedFuture(captureFailure);
+    }
     AsyncWaiter<T> waiter = new AsyncWaiter<>(supplier, clock.nanoTime(), wait,
-        wait < config.maxWaitNanos());
+        wait < config.maxWaitNanos(), context);
     enqueue(waiter);
     if (waiter.isWaiting()) {
       waiter.setTimeout(scheduler.schedule(waiter::timeOut, wait));
@@ -657,23 +676,55 @@ final class SemaphoreBulkhead extends PaddedState implements Bulkhead, Bulkhead.
     }
   }
 
-  /** An asynchronous caller: the future returned by callAsync, completed by the call started on grant. */
+  /**
+   * An asynchronous caller: the future returned by callAsync, completed by the call started on grant. It
+   * starts, completes and is rejected inside its own caller's context ({@link Contexts#NONE} without
+   * propagators), never the granting thread's.
+   */
   private final class AsyncWaiter<T> extends CompletableFuture<T>
       implements Waiter, BiConsumer<T, Throwable>, Runnable {
     private final Supplier<? extends CompletionStage<? extends T>> supplier;
     private final long start;
     private final long wait;
     private final boolean deadlineBound;
+    private final ContextPropagator.Snapshot context;
     volatile int state;
     private volatile dev.bulwark.Scheduler.Cancellable timeout;
     private volatile CompletableFuture<T> running;
 
     AsyncWaiter(Supplier<? extends CompletionStage<? extends T>> supplier, long start, long wait,
-        boolean deadlineBound) {
+        boolean deadlineBound, ContextPropagator.Snapshot context) {
       this.supplier = supplier;
       this.start = start;
       this.wait = wait;
       this.deadlineBound = deadlineBound;
+      this.context = context;
+    }
+
+    /** Installs the caller's context; if a propagator fails, fails this call and returns {@code null}. */
+    private ContextPropagator.Scope install(Throwable outcome) {
+      try {
+        return context.install();
+      } catch (RuntimeException | Error installFailure) {
+        if (outcome != null) {
+          installFailure.addSuppressed(outcome);
+        }
+        completeExceptionally(installFailure);
+        return null;
+      }
+    }
+
+    /** Fails this call inside the caller's context. */
+    private void fail(Throwable failure) {
+      ContextPropagator.Scope scope = install(failure);
+      if (scope == null) {
+        return;
+      }
+      try {
+        completeExceptionally(failure);
+      } finally {
+        Contexts.closeQuietly(scope);
+      }
     }
 
     boolean isWaiting() {
@@ -705,41 +756,58 @@ final class SemaphoreBulkhead extends PaddedState implements Bulkhead, Bulkhead.
       runTrampolined(this);
     }
 
-    /** Starts the call under the granted slot (on the granting thread, trampolined). */
+    /** Starts the call under the granted slot (on the granting thread, trampolined), in the caller's context. */
     @Override
     public void run() {
-      if (emitPermitted) {
-        listeners.emit(new BulkheadEvent.CallPermitted(name, clock.nanoTime() - start));
+      ContextPropagator.Scope scope = install(null);
+      if (scope == null) {
+        slotPermit.release(); // the call never starts: its slot goes to the next waiter
+        return;
       }
-      CompletableFuture<T> call = PermitCalls.start(slotPermit, clock, supplier);
-      running = call;
-      if (isCancelled()) {
-        call.cancel(false);
+      try {
+        if (emitPermitted) {
+          listeners.emit(new BulkheadEvent.CallPermitted(name, clock.nanoTime() - start));
+        }
+        CompletableFuture<T> call = PermitCalls.start(slotPermit, clock, supplier);
+        running = call;
+        if (isCancelled()) {
+          call.cancel(false);
+        }
+        call.whenComplete(this);
+      } finally {
+        Contexts.closeQuietly(scope);
       }
-      call.whenComplete(this);
     }
 
+    /** The call is over, on whichever thread completed it: completes this future in the caller's context. */
     @Override
     public void accept(T value, Throwable failure) {
-      if (failure == null) {
-        complete(value);
-      } else {
-        completeExceptionally(failure);
+      ContextPropagator.Scope scope = install(failure);
+      if (scope == null) {
+        return;
+      }
+      try {
+        if (failure == null) {
+          complete(value);
+        } else {
+          completeExceptionally(failure);
+        }
+      } finally {
+        Contexts.closeQuietly(scope);
       }
     }
 
     @Override
     public void shutDown() {
       cancelTimeout();
-      completeExceptionally(new BulkheadShutDownException(name, true));
+      fail(new BulkheadShutDownException(name, true));
     }
 
     void timeOut() {
       if (resolve(CANCELLED)) {
         abandon(this);
         long waited = clock.nanoTime() - start;
-        completeExceptionally(
-            rejection(deadlineBound ? Rejection.DEADLINE_EXCEEDED : Rejection.WAIT_TIMED_OUT, waited));
+        fail(rejection(deadlineBound ? Rejection.DEADLINE_EXCEEDED : Rejection.WAIT_TIMED_OUT, waited));
       }
     }
 

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Captures and installs the context of several {@link ContextPropagator}s as one, for every policy that
- * continues a caller's call on another thread (the thread-pool bulkhead, the asynchronous retry).
+ * continues a caller's call on another thread (the thread-pool bulkhead, the asynchronous retry, the timeout,
+ * and the waits of the rate limiter, the semaphore bulkhead and the load shedder's queue).
  *
  * <p>With no propagator configured, {@link #capture} returns {@link #NONE}, which installs nothing and
  * allocates nothing, so a policy without propagators pays one array-length check per call.

@@ -1,7 +1,9 @@
 package dev.bulwark.limit;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.internal.Check;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -47,6 +49,7 @@ public final class LoadShedderConfig {
   private final Duration queueTimeout;
   private final Duration congestedQueueTimeout;
   private final boolean lifoWhenCongested;
+  private final List<ContextPropagator> contextPropagators;
 
   private LoadShedderConfig(Builder b) {
     this.limiter = b.limiter;
@@ -56,6 +59,7 @@ public final class LoadShedderConfig {
     this.queueTimeout = b.queueTimeout;
     this.congestedQueueTimeout = b.congestedQueueTimeout;
     this.lifoWhenCongested = b.lifoWhenCongested;
+    this.contextPropagators = b.contextPropagators;
   }
 
   /**
@@ -153,6 +157,16 @@ public final class LoadShedderConfig {
     return lifoWhenCongested;
   }
 
+  /**
+   * Returns the propagators that carry a queued asynchronous caller's context to the thread that grants it a
+   * slot, in installation order (default: none).
+   *
+   * @return an immutable list, empty by default
+   */
+  public List<ContextPropagator> contextPropagators() {
+    return contextPropagators;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof LoadShedderConfig other
@@ -162,13 +176,14 @@ public final class LoadShedderConfig {
         && maxQueueSize == other.maxQueueSize
         && queueTimeout.equals(other.queueTimeout)
         && congestedQueueTimeout.equals(other.congestedQueueTimeout)
-        && lifoWhenCongested == other.lifoWhenCongested;
+        && lifoWhenCongested == other.lifoWhenCongested
+        && contextPropagators.equals(other.contextPropagators);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(limiter, bestEffortShare, defaultPriority, maxQueueSize, queueTimeout,
-        congestedQueueTimeout, lifoWhenCongested);
+        congestedQueueTimeout, lifoWhenCongested, contextPropagators);
   }
 
   @Override
@@ -176,7 +191,7 @@ public final class LoadShedderConfig {
     return "LoadShedderConfig{limiter=" + limiter + ", bestEffortShare=" + bestEffortShare
         + ", defaultPriority=" + defaultPriority + ", maxQueueSize=" + maxQueueSize + ", queueTimeout="
         + queueTimeout + ", congestedQueueTimeout=" + congestedQueueTimeout + ", lifoWhenCongested="
-        + lifoWhenCongested + '}';
+        + lifoWhenCongested + ", contextPropagators=" + contextPropagators.size() + '}';
   }
 
   /** Builds a {@link LoadShedderConfig}; each option is validated when set, cross-field rules in {@link #build()}. */
@@ -188,6 +203,8 @@ public final class LoadShedderConfig {
     private Duration queueTimeout = Duration.ofMillis(100);
     private Duration congestedQueueTimeout = Duration.ofMillis(5);
     private boolean lifoWhenCongested = true;
+    private List<ContextPropagator> contextPropagators = List.of();
+    private boolean contextPropagatorsSet;
 
     private Builder() {}
 
@@ -273,6 +290,39 @@ public final class LoadShedderConfig {
      */
     public Builder lifoWhenCongested(boolean lifoWhenCongested) {
       this.lifoWhenCongested = lifoWhenCongested;
+      return this;
+    }
+
+    /**
+     * Sets the propagators that carry the caller's thread-bound context (a logging MDC, a security context)
+     * to a queued asynchronous call: captured on the caller's thread when {@link LoadShedder#callAsync}
+     * queues the call; installed on the thread that grants it a slot (the one that completed another call)
+     * around the call's start, and on the scheduler thread around the rejection of a call whose wait timed
+     * out (so a fallback sees the context); closed, in reverse order, afterwards. Calls admitted at once, and
+     * all synchronous calls, stay on the caller's thread and never touch them. Default: none; then a queued
+     * asynchronous call starts with whatever context the granting thread carries, which may be another
+     * request's.
+     *
+     * <pre>{@code
+     * ContextPropagator user = ContextPropagator.ofThreadLocal(CurrentUser.HOLDER);
+     * LoadShedderConfig config = LoadShedderConfig.builder().maxQueueSize(100).contextPropagators(user).build();
+     * }</pre>
+     *
+     * @param propagators the propagators, installed in this order and closed in reverse; none clears them
+     * @return this builder
+     * @throws IllegalStateException if the propagators were already set
+     */
+    public Builder contextPropagators(ContextPropagator... propagators) {
+      Objects.requireNonNull(propagators, "contextPropagators");
+      if (contextPropagatorsSet) {
+        throw new IllegalStateException(
+            "contextPropagators was already set to " + contextPropagators.size() + " propagators");
+      }
+      for (ContextPropagator propagator : propagators) {
+        Objects.requireNonNull(propagator, "contextPropagators must not contain null");
+      }
+      this.contextPropagators = List.of(propagators);
+      contextPropagatorsSet = true;
       return this;
     }
 

@@ -1,8 +1,10 @@
 package dev.bulwark.limit;
 
 import dev.bulwark.Clock;
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Deadline;
 import dev.bulwark.Scheduler;
+import dev.bulwark.internal.Contexts;
 import dev.bulwark.internal.PermitCalls;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -42,6 +44,13 @@ import java.util.function.Supplier;
  * more than queueTimeout ago, the queue is standing, not absorbing a burst: newcomers get the short
  * congestedQueueTimeout, and with adaptive LIFO the newest waiter is served first. Waits also end at the
  * operation's Deadline. Races on lastEmptyNanos only shift that judgement by the duration of a race.
+ *
+ * Context. A granted asynchronous waiter starts on the granting thread, which is running another request's
+ * completion and carries that request's context. So awaitAsync captures the configured ContextPropagators on
+ * the caller's thread before the call queues, and the waiter installs that snapshot around its start, its
+ * completion and its timeout rejection (scheduler thread); the scope restores the granting thread's own
+ * context afterwards. Without propagators the snapshot is Contexts.NONE, which installs nothing: the call
+ * then sees the granting thread's context, as documented. LimiterCore's paths never look at any of this.
  */
 final class WaitQueue {
   static final int BANDS = 5;
@@ -55,6 +64,7 @@ final class WaitQueue {
   private final long timeoutNanos;
   private final long congestedTimeoutNanos;
   private final boolean lifo;
+  private final ContextPropagator[] propagators;
   private final ConcurrentLinkedDeque<Waiter>[] deques;
   private final AtomicInteger size = new AtomicInteger();
   private final AtomicIntegerArray bandSizes = new AtomicIntegerArray(BANDS);
@@ -71,6 +81,7 @@ final class WaitQueue {
     this.timeoutNanos = config.queueTimeout().toNanos();
     this.congestedTimeoutNanos = config.congestedQueueTimeout().toNanos();
     this.lifo = config.lifoWhenCongested();
+    this.propagators = Contexts.toArray(config.contextPropagators());
     this.deques = new ConcurrentLinkedDeque[BANDS];
     for (int b = 0; b < BANDS; b++) {
       deques[b] = new ConcurrentLinkedDeque<>();
@@ -189,16 +200,26 @@ final class WaitQueue {
   /**
    * Queues an asynchronous call; it starts on the thread that grants it a slot.
    *
-   * @return the call's future, or {@code null} if the queue is full or the deadline passed
+   * @return the call's future (failed if a context propagator failed to capture), or {@code null} if the
+   *     queue is full or the deadline passed
    */
   <T> CompletableFuture<T> awaitAsync(LoadShedderImpl shedder, LimiterCore core, Priority priority,
       Supplier<? extends CompletionStage<? extends T>> supplier) {
     long now = clock.nanoTime();
     long timeout = waitNanos(now);
-    if (timeout <= 0 || !reserve(priority.band(), now)) {
+    if (timeout <= 0) {
       return null;
     }
-    AsyncWaiter<T> w = new AsyncWaiter<>(priority, now + timeout, now, core, supplier);
+    ContextPropagator.Snapshot context;
+    try {
+      context = Contexts.capture(propagators); // NONE, allocation-free, without propagators
+    } catch (RuntimeException | Error captureFailure) {
+      return CompletableFuture.failedFuture(captureFailure);
+    }
+    if (!reserve(priority.band(), now)) {
+      return null;
+    }
+    AsyncWaiter<T> w = new AsyncWaiter<>(priority, now + timeout, now, core, supplier, context);
     deques[w.band].addLast(w);
     long own = core.tryAcquire(shares.admission(priority, core.limit()));
     if (own >= 0) {
@@ -214,7 +235,7 @@ final class WaitQueue {
     w.timeoutTask = scheduler.schedule(() -> {
       if (w.cancel()) {
         leave(w, false);
-        w.result.completeExceptionally(shedder.rejected(priority, clock.nanoTime() - w.enqueuedNanos));
+        w.fail(shedder.rejected(priority, clock.nanoTime() - w.enqueuedNanos));
       }
     }, timeout);
     w.result.whenComplete((value, failure) -> {
@@ -336,21 +357,60 @@ final class WaitQueue {
     }
   }
 
-  /** An asynchronous call waiting for a slot: granted, it starts on the granting thread. */
+  /**
+   * An asynchronous call waiting for a slot: granted, it starts on the granting thread, inside its own
+   * caller's context ({@link Contexts#NONE} without propagators), as do its completion and its rejection.
+   */
   static final class AsyncWaiter<T> extends Waiter {
     final long enqueuedNanos;
     final CompletableFuture<T> result = new CompletableFuture<>();
     private final LimiterCore core;
     private final Supplier<? extends CompletionStage<? extends T>> supplier;
+    private final ContextPropagator.Snapshot context;
     volatile Scheduler.Cancellable timeoutTask;
     volatile CompletableFuture<T> started;
 
     AsyncWaiter(Priority priority, long deadline, long enqueuedNanos, LimiterCore core,
-        Supplier<? extends CompletionStage<? extends T>> supplier) {
+        Supplier<? extends CompletionStage<? extends T>> supplier, ContextPropagator.Snapshot context) {
       super(priority, null, deadline);
       this.enqueuedNanos = enqueuedNanos;
       this.core = core;
       this.supplier = supplier;
+      this.context = context;
+    }
+
+    /** Installs the caller's context; if a propagator fails, fails the call and returns {@code null}. */
+    private ContextPropagator.Scope install(Throwable outcome) {
+      try {
+        return context.install();
+      } catch (RuntimeException | Error installFailure) {
+        if (outcome != null) {
+          installFailure.addSuppressed(outcome);
+        }
+        result.completeExceptionally(installFailure);
+        return null;
+      }
+    }
+
+    /** Completes the call inside the caller's context. */
+    private void finish(T value, Throwable failure) {
+      ContextPropagator.Scope scope = install(failure);
+      if (scope == null) {
+        return;
+      }
+      try {
+        if (failure == null) {
+          result.complete(value);
+        } else {
+          result.completeExceptionally(failure);
+        }
+      } finally {
+        Contexts.closeQuietly(scope);
+      }
+    }
+
+    void fail(Throwable failure) {
+      finish(null, failure);
     }
 
     @Override
@@ -359,17 +419,20 @@ final class WaitQueue {
       if (task != null) {
         task.cancel();
       }
-      CompletableFuture<T> call = PermitCalls.start(new SlotPermit(core, token), core.clock, supplier);
-      started = call;
-      call.whenComplete((value, failure) -> {
-        if (failure == null) {
-          result.complete(value);
-        } else {
-          result.completeExceptionally(failure);
+      ContextPropagator.Scope scope = install(null);
+      if (scope == null) {
+        new SlotPermit(core, token).onIgnore(); // the call never starts: free its slot for the next waiter
+        return;
+      }
+      try {
+        CompletableFuture<T> call = PermitCalls.start(new SlotPermit(core, token), core.clock, supplier);
+        started = call;
+        call.whenComplete(this::finish);
+        if (result.isCancelled()) {
+          call.cancel(false);
         }
-      });
-      if (result.isCancelled()) {
-        call.cancel(false);
+      } finally {
+        Contexts.closeQuietly(scope);
       }
     }
   }

@@ -1,12 +1,14 @@
 package dev.bulwark.ratelimit;
 
 import dev.bulwark.Clock;
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Deadline;
 import dev.bulwark.OutcomeClassifier;
 import dev.bulwark.Permit;
 import dev.bulwark.Scheduler;
 import dev.bulwark.Sleeper;
 import dev.bulwark.internal.Check;
+import dev.bulwark.internal.Contexts;
 import dev.bulwark.internal.Listeners;
 import dev.bulwark.internal.PaddedState;
 import dev.bulwark.ratelimit.RateLimitedException.Rejection;
@@ -76,6 +78,13 @@ import java.util.function.Supplier;
  * PAUSEs before it retries, so the winner takes its next decisions while the line is still its own. Bounded
  * (a few microseconds at worst, after several lost CASes in a row) and only after a loss, so an
  * uncontended decision never waits.
+ *
+ * Context. An asynchronous call that must wait for its permit starts on the scheduler thread. callAsync
+ * captures the configured ContextPropagators on the caller's thread, only once it knows the call waits (so
+ * the immediate path and every synchronous path never touch them), and DelayedCall installs that snapshot
+ * around the call's start and around the completion of the returned future. The propagators are kept in
+ * Params as an array, next to the config they come from. A failing capture cancels the acquisition, which
+ * gives the reserved permit back.
  */
 final class GcraRateLimiter extends PaddedState implements RateLimiter, RateLimiter.Metrics {
   private static final int VERSION_BITS = 4;
@@ -114,6 +123,8 @@ final class GcraRateLimiter extends PaddedState implements RateLimiter, RateLimi
     final long maxWaitNanos;
     /** Once now - base reaches this, a rebase is due. */
     final long rebaseAfter;
+    /** The config's context propagators, for an asynchronous call that waits. */
+    final ContextPropagator[] propagators;
 
     Params(int version, RateLimiterConfig config, long base) {
       this.version = version;
@@ -126,6 +137,7 @@ final class GcraRateLimiter extends PaddedState implements RateLimiter, RateLimi
       this.burstTicks = burst * p;
       this.maxWaitNanos = config.maxAcquireWaitNanos();
       this.rebaseAfter = (Rational.TICK_BOUND - 1) / l;
+      this.propagators = Contexts.toArray(config.contextPropagators());
     }
   }
 
@@ -485,7 +497,17 @@ final class GcraRateLimiter extends PaddedState implements RateLimiter, RateLimi
     if (permit.isDone() && !permit.isCompletedExceptionally()) {
       return start(supplier);
     }
-    DelayedCall<T> call = new DelayedCall<>(supplier, permit);
+    ContextPropagator.Snapshot context = Contexts.NONE;
+    ContextPropagator[] propagators = ring[slot(state)].propagators;
+    if (propagators.length != 0 && !permit.isDone()) { // it waits: it will start on the scheduler thread
+      try {
+        context = Contexts.capture(propagators);
+      } catch (RuntimeException | Error captureFailure) {
+        permit.cancel(false); // gives the reserved permit back
+        return CompletableFuture.failedFuture(captureFailure);
+      }
+    }
+    DelayedCall<T> call = new DelayedCall<>(supplier, permit, context);
     permit.whenComplete(call);
     return call;
   }
@@ -504,17 +526,24 @@ final class GcraRateLimiter extends PaddedState implements RateLimiter, RateLimi
     }
   }
 
-  /** An asynchronous call waiting for its permit; cancelling it gives the permit back. */
+  /**
+   * An asynchronous call waiting for its permit; cancelling it gives the permit back. It starts, and
+   * completes, inside the caller's context ({@link Contexts#NONE} without propagators).
+   */
   private static final class DelayedCall<T> extends CompletableFuture<T> implements BiConsumer<Void, Throwable> {
     private final Supplier<? extends CompletionStage<? extends T>> supplier;
     private final CompletableFuture<Void> permit;
+    private final ContextPropagator.Snapshot context;
     private volatile CompletableFuture<T> running;
 
-    DelayedCall(Supplier<? extends CompletionStage<? extends T>> supplier, CompletableFuture<Void> permit) {
+    DelayedCall(Supplier<? extends CompletionStage<? extends T>> supplier, CompletableFuture<Void> permit,
+        ContextPropagator.Snapshot context) {
       this.supplier = supplier;
       this.permit = permit;
+      this.context = context;
     }
 
+    /** The permit is due (on the scheduler thread) or refused. */
     @Override
     public void accept(Void ignored, Throwable failure) {
       if (failure != null) {
@@ -524,18 +553,47 @@ final class GcraRateLimiter extends PaddedState implements RateLimiter, RateLimi
       if (isDone()) {
         return; // cancelled meanwhile
       }
-      CompletableFuture<T> call = start(supplier);
-      running = call;
-      if (isCancelled()) {
-        call.cancel(false);
+      ContextPropagator.Scope scope = install();
+      if (scope == null) {
+        return;
       }
-      call.whenComplete((value, callFailure) -> {
+      try {
+        CompletableFuture<T> call = start(supplier);
+        running = call;
+        if (isCancelled()) {
+          call.cancel(false);
+        }
+        call.whenComplete(this::completed);
+      } finally {
+        Contexts.closeQuietly(scope);
+      }
+    }
+
+    /** The call is over, on whichever thread completed it: completes this future in the caller's context. */
+    private void completed(T value, Throwable callFailure) {
+      ContextPropagator.Scope scope = install();
+      if (scope == null) {
+        return;
+      }
+      try {
         if (callFailure == null) {
           complete(value);
         } else {
           completeExceptionally(OutcomeClassifier.unwrap(callFailure));
         }
-      });
+      } finally {
+        Contexts.closeQuietly(scope);
+      }
+    }
+
+    /** Installs the caller's context; if a propagator fails, fails this call and returns {@code null}. */
+    private ContextPropagator.Scope install() {
+      try {
+        return context.install();
+      } catch (RuntimeException | Error installFailure) {
+        completeExceptionally(installFailure);
+        return null;
+      }
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.bulwark.ratelimit;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.internal.Check;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -38,12 +40,15 @@ public final class RateLimiterConfig {
   private final long periodNanos;
   private final int burstCapacity;
   private final long maxWaitNanos;
+  private final List<ContextPropagator> contextPropagators;
 
-  private RateLimiterConfig(int limitForPeriod, long periodNanos, int burstCapacity, long maxWaitNanos) {
+  private RateLimiterConfig(int limitForPeriod, long periodNanos, int burstCapacity, long maxWaitNanos,
+      List<ContextPropagator> contextPropagators) {
     this.limitForPeriod = limitForPeriod;
     this.periodNanos = periodNanos;
     this.burstCapacity = burstCapacity;
     this.maxWaitNanos = maxWaitNanos;
+    this.contextPropagators = contextPropagators;
   }
 
   /**
@@ -156,6 +161,16 @@ public final class RateLimiterConfig {
     return Math.min(MAX_WAIT_LIMIT.toNanos(), maxWindowNanos() - burstNanos());
   }
 
+  /**
+   * Returns the propagators that carry the caller's context to the scheduler thread where an asynchronous
+   * call that waited for its permit starts, in installation order (default: none).
+   *
+   * @return an immutable list, empty by default
+   */
+  public List<ContextPropagator> contextPropagators() {
+    return contextPropagators;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -166,18 +181,20 @@ public final class RateLimiterConfig {
     }
     RateLimiterConfig that = (RateLimiterConfig) o;
     return limitForPeriod == that.limitForPeriod && periodNanos == that.periodNanos
-        && burstCapacity == that.burstCapacity && maxWaitNanos == that.maxWaitNanos;
+        && burstCapacity == that.burstCapacity && maxWaitNanos == that.maxWaitNanos
+        && contextPropagators.equals(that.contextPropagators);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(limitForPeriod, periodNanos, burstCapacity, maxWaitNanos);
+    return Objects.hash(limitForPeriod, periodNanos, burstCapacity, maxWaitNanos, contextPropagators);
   }
 
   @Override
   public String toString() {
     return "RateLimiterConfig[limitForPeriod=" + limitForPeriod + ", period=" + period()
-        + ", burstCapacity=" + burstCapacity + ", maxWait=" + maxWait() + "]";
+        + ", burstCapacity=" + burstCapacity + ", maxWait=" + maxWait()
+        + ", contextPropagators=" + contextPropagators.size() + "]";
   }
 
   /** Builds a {@link RateLimiterConfig}; each option may be set once. */
@@ -190,6 +207,8 @@ public final class RateLimiterConfig {
     private boolean burstCapacitySet;
     private long maxWaitNanos;
     private boolean maxWaitSet;
+    private List<ContextPropagator> contextPropagators = List.of();
+    private boolean contextPropagatorsSet;
 
     private Builder() {}
 
@@ -254,6 +273,38 @@ public final class RateLimiterConfig {
     }
 
     /**
+     * Sets the propagators that carry the caller's thread-bound context (a logging MDC, a security context)
+     * to an asynchronous call that waits for its permit: captured on the caller's thread when
+     * {@link RateLimiter#callAsync} finds it must wait; installed on the scheduler thread around the call's
+     * start when the permit is due, and around the completion of the returned stage (so a fallback sees the
+     * context); closed, in reverse order, afterwards. Calls admitted at once, and all synchronous calls,
+     * stay on the caller's thread and never touch them. Default: none.
+     *
+     * <pre>{@code
+     * ContextPropagator user = ContextPropagator.ofThreadLocal(CurrentUser.HOLDER);
+     * RateLimiterConfig config = RateLimiterConfig.builder()
+     *     .limitForPeriod(100).maxWait(Duration.ofMillis(50)).contextPropagators(user).build();
+     * }</pre>
+     *
+     * @param propagators the propagators, installed in this order and closed in reverse; none clears them
+     * @return this builder
+     * @throws IllegalStateException if the propagators were already set
+     */
+    public Builder contextPropagators(ContextPropagator... propagators) {
+      Objects.requireNonNull(propagators, "contextPropagators");
+      if (contextPropagatorsSet) {
+        throw new IllegalStateException(
+            "contextPropagators was already set to " + contextPropagators.size() + " propagators");
+      }
+      for (ContextPropagator propagator : propagators) {
+        Objects.requireNonNull(propagator, "contextPropagators must not contain null");
+      }
+      this.contextPropagators = List.of(propagators);
+      contextPropagatorsSet = true;
+      return this;
+    }
+
+    /**
      * Checks the combination of options and builds the configuration.
      *
      * @return the configuration
@@ -265,7 +316,7 @@ public final class RateLimiterConfig {
             + limitForPeriod + " per " + Duration.ofNanos(periodNanos));
       }
       RateLimiterConfig config = new RateLimiterConfig(limitForPeriod, periodNanos,
-          burstCapacitySet ? burstCapacity : limitForPeriod, maxWaitNanos);
+          burstCapacitySet ? burstCapacity : limitForPeriod, maxWaitNanos, contextPropagators);
       long window = config.maxWindowNanos();
       long burstNanos = config.burstNanos();
       if (burstNanos > window || maxWaitNanos > window - burstNanos) {

@@ -1,7 +1,9 @@
 package dev.bulwark.timeout;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.internal.Check;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,10 +23,12 @@ public final class TimeoutConfig {
 
   private final Duration timeout;
   private final boolean cancelRunningWork;
+  private final List<ContextPropagator> contextPropagators;
 
   private TimeoutConfig(Builder b) {
     this.timeout = b.timeout;
     this.cancelRunningWork = b.cancelRunningWork;
+    this.contextPropagators = b.contextPropagators;
   }
 
   /**
@@ -64,21 +68,33 @@ public final class TimeoutConfig {
     return cancelRunningWork;
   }
 
+  /**
+   * Returns the propagators that carry the caller's context to the thread a synchronous call runs on, and to
+   * the scheduler thread where an expired asynchronous call completes, in installation order (default: none).
+   *
+   * @return an immutable list, empty by default
+   */
+  public List<ContextPropagator> contextPropagators() {
+    return contextPropagators;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TimeoutConfig other
         && timeout.equals(other.timeout)
-        && cancelRunningWork == other.cancelRunningWork;
+        && cancelRunningWork == other.cancelRunningWork
+        && contextPropagators.equals(other.contextPropagators);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(timeout, cancelRunningWork);
+    return Objects.hash(timeout, cancelRunningWork, contextPropagators);
   }
 
   @Override
   public String toString() {
-    return "TimeoutConfig{timeout=" + timeout + ", cancelRunningWork=" + cancelRunningWork + '}';
+    return "TimeoutConfig{timeout=" + timeout + ", cancelRunningWork=" + cancelRunningWork
+        + ", contextPropagators=" + contextPropagators.size() + '}';
   }
 
   /**
@@ -91,6 +107,8 @@ public final class TimeoutConfig {
   public static final class Builder {
     private Duration timeout = DEFAULT_TIMEOUT;
     private boolean cancelRunningWork = true;
+    private List<ContextPropagator> contextPropagators = List.of();
+    private boolean contextPropagatorsSet;
 
     private Builder() {}
 
@@ -114,6 +132,37 @@ public final class TimeoutConfig {
      */
     public Builder cancelRunningWork(boolean cancelRunningWork) {
       this.cancelRunningWork = cancelRunningWork;
+      return this;
+    }
+
+    /**
+     * Sets the propagators that carry the caller's thread-bound context (a logging MDC, a security context)
+     * to where the timeout continues a call on another thread: captured on the caller's thread when the call
+     * starts; installed around a synchronous call on the thread it runs on (a virtual thread on JDK 21+), and
+     * around the completion of an expired asynchronous call on the scheduler thread (so a fallback on it sees
+     * the context); closed, in reverse order, afterwards. Default: none, and then nothing is captured: the
+     * synchronous call runs without the caller's thread-locals.
+     *
+     * <pre>{@code
+     * ContextPropagator user = ContextPropagator.ofThreadLocal(CurrentUser.HOLDER);
+     * TimeoutConfig config = TimeoutConfig.builder().timeout(Duration.ofMillis(300)).contextPropagators(user).build();
+     * }</pre>
+     *
+     * @param propagators the propagators, installed in this order and closed in reverse; none clears them
+     * @return this builder
+     * @throws IllegalStateException if the propagators were already set
+     */
+    public Builder contextPropagators(ContextPropagator... propagators) {
+      Objects.requireNonNull(propagators, "contextPropagators");
+      if (contextPropagatorsSet) {
+        throw new IllegalStateException(
+            "contextPropagators was already set to " + contextPropagators.size() + " propagators");
+      }
+      for (ContextPropagator propagator : propagators) {
+        Objects.requireNonNull(propagator, "contextPropagators must not contain null");
+      }
+      this.contextPropagators = List.of(propagators);
+      contextPropagatorsSet = true;
       return this;
     }
 

@@ -1,9 +1,11 @@
 package dev.bulwark.timeout;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Deadline;
 import dev.bulwark.OutcomeClassifier;
 import dev.bulwark.Scheduler;
 import dev.bulwark.internal.Check;
+import dev.bulwark.internal.Contexts;
 import dev.bulwark.internal.Exceptions;
 import dev.bulwark.internal.Listeners;
 import java.time.Duration;
@@ -39,6 +41,15 @@ import java.util.function.Supplier;
  * Async: AsyncCall is the returned future, the callback of the call's stage and the expiry task in one
  * object. The expiry is scheduled after the callback is attached and cancelled by whichever side completes
  * first; a lost cancellation only means a late no-op.
+ *
+ * Context: the sync call leaves the caller's thread, so with ContextPropagators configured it captures them on
+ * the caller's thread (before the expiry is scheduled: a failing capture starts nothing) and the task installs
+ * that snapshot around the call on the executor thread, closing it before the result is published, so the
+ * worker is clean when the caller resumes and when the pool reuses it. The async call stays on the caller's
+ * thread and completes on the stage's thread, except at expiry, which completes the returned future on the
+ * scheduler thread; so AsyncCall keeps the snapshot and installs it around the expiry only (the completion,
+ * and so a fallback chained on it, and the cancellation of the stage). Without propagators nothing is
+ * captured: the sync task is the same one lambda as before, the async call keeps a null.
  * </pre>
  */
 final class TimeoutImpl implements Timeout, Timeout.Metrics {
@@ -48,6 +59,7 @@ final class TimeoutImpl implements Timeout, Timeout.Metrics {
   private final boolean cancelRunningWork;
   private final Scheduler scheduler;
   private final Executor executor;
+  private final ContextPropagator[] propagators;
   private final Listeners<TimeoutEvent> listeners;
   private final LongAdder successful = new LongAdder();
   private final LongAdder failed = new LongAdder();
@@ -60,6 +72,7 @@ final class TimeoutImpl implements Timeout, Timeout.Metrics {
     this.cancelRunningWork = config.cancelRunningWork();
     this.scheduler = b.scheduler != null ? b.scheduler : Scheduler.defaultScheduler();
     this.executor = b.executor != null ? b.executor : TimeoutThreads.defaultExecutor();
+    this.propagators = Contexts.toArray(config.contextPropagators());
     this.listeners = b.listeners.build();
   }
 
@@ -74,7 +87,8 @@ final class TimeoutImpl implements Timeout, Timeout.Metrics {
       recordTimeout(0, true);
       throw new TimeoutExceededException(name, timeoutNanos, 0, true);
     }
-    SyncCall<T> task = new SyncCall<>(callable, deadline);
+    ContextPropagator.Snapshot context = propagators.length == 0 ? null : Contexts.capture(propagators);
+    SyncCall<T> task = new SyncCall<>(callable, deadline, context);
     // expiry first: once the work has started, its expiry exists; a task cancelled before it runs never starts
     Scheduler.Cancellable expiry = scheduler.schedule(task::expire, limit);
     try {
@@ -118,14 +132,28 @@ final class TimeoutImpl implements Timeout, Timeout.Metrics {
   private final class SyncCall<T> extends FutureTask<T> {
     volatile boolean timedOut;
 
-    SyncCall(Callable<? extends T> callable, Deadline deadline) {
-      super(deadline == null ? callable::call : () -> deadline.call(callable));
+    SyncCall(Callable<? extends T> callable, Deadline deadline, ContextPropagator.Snapshot context) {
+      super(context != null ? inContext(callable, deadline, context)
+          : deadline == null ? callable::call : () -> deadline.call(callable));
     }
 
     void expire() {
       timedOut = true;
       cancel(cancelRunningWork);
     }
+  }
+
+  /** The call on the executor thread, inside the caller's context, which is closed before the result is set. */
+  private static <T> Callable<T> inContext(Callable<? extends T> callable, Deadline deadline,
+      ContextPropagator.Snapshot context) {
+    return () -> {
+      ContextPropagator.Scope scope = context.install();
+      try {
+        return deadline == null ? callable.call() : deadline.call(callable);
+      } finally {
+        Contexts.closeQuietly(scope);
+      }
+    };
   }
 
   @Override
@@ -138,6 +166,14 @@ final class TimeoutImpl implements Timeout, Timeout.Metrics {
       recordTimeout(0, true);
       return CompletableFuture.failedFuture(new TimeoutExceededException(name, timeoutNanos, 0, true));
     }
+    ContextPropagator.Snapshot context = null;
+    if (propagators.length != 0) {
+      try {
+        context = Contexts.capture(propagators);
+      } catch (RuntimeException | Error captureFailure) {
+        return CompletableFuture.failedFuture(captureFailure);
+      }
+    }
     CompletionStage<? extends T> stage;
     try {
       stage = Objects.requireNonNull(supplier.get(), "the supplier returned a null CompletionStage");
@@ -145,7 +181,7 @@ final class TimeoutImpl implements Timeout, Timeout.Metrics {
       failed.increment();
       return CompletableFuture.failedFuture(failure);
     }
-    AsyncCall<T> call = new AsyncCall<>(stage, limit, byDeadline);
+    AsyncCall<T> call = new AsyncCall<>(stage, limit, byDeadline, context);
     stage.whenComplete(call);
     if (!call.isDone()) {
       Scheduler.Cancellable expiry = scheduler.schedule(call, limit);
@@ -162,12 +198,16 @@ final class TimeoutImpl implements Timeout, Timeout.Metrics {
     private final CompletionStage<? extends T> stage;
     private final long limit;
     private final boolean byDeadline;
+    /** The caller's context, installed around the expiry; {@code null} without propagators. */
+    private final ContextPropagator.Snapshot context;
     volatile Scheduler.Cancellable expiry;
 
-    AsyncCall(CompletionStage<? extends T> stage, long limit, boolean byDeadline) {
+    AsyncCall(CompletionStage<? extends T> stage, long limit, boolean byDeadline,
+        ContextPropagator.Snapshot context) {
       this.stage = stage;
       this.limit = limit;
       this.byDeadline = byDeadline;
+      this.context = context;
     }
 
     @Override
@@ -182,13 +222,33 @@ final class TimeoutImpl implements Timeout, Timeout.Metrics {
       cancelExpiry();
     }
 
-    /** Expiry. */
+    /** Expiry, on the scheduler thread: completes inside the caller's context, if there is one. */
     @Override
     public void run() {
       if (isDone()) {
         return;
       }
+      if (context == null) {
+        expire(new TimeoutExceededException(name, timeoutNanos, limit, byDeadline));
+        return;
+      }
       TimeoutExceededException exception = new TimeoutExceededException(name, timeoutNanos, limit, byDeadline);
+      ContextPropagator.Scope scope;
+      try {
+        scope = context.install();
+      } catch (RuntimeException | Error installFailure) { // expire all the same, with what went wrong
+        installFailure.addSuppressed(exception);
+        expire(installFailure);
+        return;
+      }
+      try {
+        expire(exception);
+      } finally {
+        Contexts.closeQuietly(scope);
+      }
+    }
+
+    private void expire(Throwable exception) {
       if (completeExceptionally(exception)) {
         recordTimeout(limit, byDeadline);
         if (cancelRunningWork) {

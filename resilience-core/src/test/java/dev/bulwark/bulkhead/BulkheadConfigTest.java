@@ -85,7 +85,7 @@ class BulkheadConfigTest {
     BulkheadConfig a = BulkheadConfig.builder().maxConcurrentCalls(3).maxWait(Duration.ofMillis(2)).build();
     BulkheadConfig b = BulkheadConfig.builder().maxConcurrentCalls(3).maxWait(Duration.ofMillis(2)).build();
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(BulkheadConfig.defaults());
-    assertThat(a).hasToString("BulkheadConfig[maxConcurrentCalls=3, maxWait=PT0.002S, maxWaitingCalls=3]");
+    assertThat(a).hasToString("BulkheadConfig[maxConcurrentCalls=3, maxWait=PT0.002S, maxWaitingCalls=3, contextPropagators=0]");
   }
 
   @Test

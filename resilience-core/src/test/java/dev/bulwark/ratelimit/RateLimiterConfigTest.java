@@ -74,7 +74,7 @@ class RateLimiterConfigTest {
     RateLimiterConfig a = RateLimiterConfig.builder().limitForPeriod(3).burstCapacity(1).build();
     RateLimiterConfig b = RateLimiterConfig.builder().limitForPeriod(3).burstCapacity(1).build();
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(RateLimiterConfig.defaults());
-    assertThat(a).hasToString("RateLimiterConfig[limitForPeriod=3, period=PT1S, burstCapacity=1, maxWait=PT0S]");
+    assertThat(a).hasToString("RateLimiterConfig[limitForPeriod=3, period=PT1S, burstCapacity=1, maxWait=PT0S, contextPropagators=0]");
   }
 
   @Test

@@ -31,7 +31,7 @@ class TimeoutThreadsTest {
   }
 
   @Test
-  void onJdk25SyncCallsRunOnVirtualThreadsThatAreInterruptedAtExpiry() throws Exception {
+  void onJdk25SyncCallsRunOnVirtualThreadsThatSeeTheCallersContextAndAreInterruptedAtExpiry() throws Exception {
     assumeTrue(Files.isExecutable(JDK25_JAVA),
         "JDK 25 is not installed at " + JDK25_JAVA + ", so the virtual-thread path cannot be exercised here");
     String classPath = location(Timeout.class) + File.pathSeparator + location(VirtualThreadProbe.class);
@@ -40,7 +40,7 @@ class TimeoutThreadsTest {
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the probe finished").isTrue();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.exitValue()).as(output).isZero();
-    assertThat(output).contains("virtual=true, usesVirtualThreads=true, interrupted=true");
+    assertThat(output).contains("virtual=true, usesVirtualThreads=true, interrupted=true, context=alice@virtual=true");
   }
 
   private static String location(Class<?> type) throws Exception {

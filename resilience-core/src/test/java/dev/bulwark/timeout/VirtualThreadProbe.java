@@ -1,18 +1,19 @@
 package dev.bulwark.timeout;
 
+import dev.bulwark.ContextPropagator;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Run by {@link TimeoutThreadsTest} on a newer JDK: reports whether a synchronous timed call runs on a
- * virtual thread, and whether that thread is interrupted at expiry.
+ * virtual thread, whether that thread is interrupted at expiry, and whether it sees the caller's context.
  */
 public final class VirtualThreadProbe {
   private VirtualThreadProbe() {}
 
   /**
-   * Prints {@code virtual=..., usesVirtualThreads=..., interrupted=...}.
+   * Prints {@code virtual=..., usesVirtualThreads=..., interrupted=..., context=...}.
    *
    * @param args ignored
    * @throws Exception if the probe fails
@@ -38,7 +39,13 @@ public final class VirtualThreadProbe {
         LockSupport.parkNanos(1_000_000);
       }
     }
+    ThreadLocal<String> user = new ThreadLocal<>();
+    Timeout propagating = Timeout.of("probe", TimeoutConfig.builder().timeout(Duration.ofSeconds(30))
+        .contextPropagators(ContextPropagator.ofThreadLocal(user)).build());
+    user.set("alice");
+    Object context = propagating.call(() -> user.get() + "@virtual="
+        + Thread.class.getMethod("isVirtual").invoke(Thread.currentThread()));
     System.out.println("virtual=" + virtual + ", usesVirtualThreads=" + TimeoutThreads.usesVirtualThreads()
-        + ", interrupted=" + interrupted.get());
+        + ", interrupted=" + interrupted.get() + ", context=" + context);
   }
 }

@@ -1,5 +1,6 @@
 package dev.bulwark.spring.autoconfigure;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Policy;
 import dev.bulwark.PolicyKind;
 import dev.bulwark.Registry;
@@ -13,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * The part every primitive's binding shares: properties layered from instance to template to
@@ -117,6 +119,14 @@ abstract class AbstractPolicyBinding<A extends Annotation, P extends Policy, C, 
    * Builds the registry the auto-configuration declares when the application declares none: the
    * {@code default} template and one template per configured template, each validated now.
    */
+  /**
+   * Returns the application's {@link ContextPropagator} beans, in their order, for every policy built from
+   * properties that continues a call on another thread.
+   */
+  static ContextPropagator[] contextPropagators(ObjectProvider<ContextPropagator> propagators) {
+    return propagators.orderedStream().toArray(ContextPropagator[]::new);
+  }
+
   static <P extends Policy, C> Registry<P, C> newRegistry(Layering<?, C> layering, BulwarkProperties source,
       BiFunction<String, C, P> factory) {
     layering.checkTemplates(source);

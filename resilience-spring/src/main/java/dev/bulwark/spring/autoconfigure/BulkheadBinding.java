@@ -1,5 +1,6 @@
 package dev.bulwark.spring.autoconfigure;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Clock;
 import dev.bulwark.PolicyKind;
 import dev.bulwark.Registry;
@@ -20,19 +21,26 @@ final class BulkheadBinding extends AbstractPolicyBinding<dev.bulwark.spring.ann
     BulkheadConfig, BulkheadOptions> {
   private static final Logger LOGGER = LoggerFactory.getLogger("dev.bulwark.spring.bulkhead");
 
-  static final Layering<BulkheadOptions, BulkheadConfig> LAYERING =
-      new Layering<>("bulkhead", BulwarkProperties::getBulkhead, BulkheadBinding::toConfig);
+  /**
+   * Returns how properties become configurations, every configuration carrying {@code propagators}: the
+   * application's {@link ContextPropagator} beans.
+   */
+  static Layering<BulkheadOptions, BulkheadConfig> layering(ContextPropagator[] propagators) {
+    return new Layering<>("bulkhead", BulwarkProperties::getBulkhead, layers -> toConfig(layers, propagators));
+  }
 
-  BulkheadBinding(BulwarkProperties properties, Registry<Bulkhead, BulkheadConfig> registry) {
-    super(Bulkhead.class, PolicyKind.BULKHEAD, dev.bulwark.spring.annotation.Bulkhead.class, LAYERING, properties,
+  BulkheadBinding(BulwarkProperties properties, Registry<Bulkhead, BulkheadConfig> registry,
+      Layering<BulkheadOptions, BulkheadConfig> layering) {
+    super(Bulkhead.class, PolicyKind.BULKHEAD, dev.bulwark.spring.annotation.Bulkhead.class, layering, properties,
         registry);
   }
 
-  static BulkheadConfig toConfig(ConfigLayers<BulkheadOptions> layers) {
+  static BulkheadConfig toConfig(ConfigLayers<BulkheadOptions> layers, ContextPropagator[] propagators) {
     BulkheadConfig.Builder b = BulkheadConfig.builder();
     layers.set("max-concurrent-calls", BulkheadOptions::getMaxConcurrentCalls, b::maxConcurrentCalls);
     layers.set("max-wait", BulkheadOptions::getMaxWait, b::maxWait);
     layers.set("max-waiting-calls", BulkheadOptions::getMaxWaitingCalls, b::maxWaitingCalls);
+    b.contextPropagators(propagators);
     return layers.build(b::build);
   }
 

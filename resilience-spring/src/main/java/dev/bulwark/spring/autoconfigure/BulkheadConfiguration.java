@@ -1,5 +1,6 @@
 package dev.bulwark.spring.autoconfigure;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Clock;
 import dev.bulwark.Registry;
 import dev.bulwark.Scheduler;
@@ -16,14 +17,18 @@ class BulkheadConfiguration {
 
   @Bean
   @ConditionalOnMissingRegistry(policy = Bulkhead.class, config = BulkheadConfig.class)
-  Registry<Bulkhead, BulkheadConfig> bulkheadRegistry(BulwarkProperties properties, ObjectProvider<Clock> clock,
+  Registry<Bulkhead, BulkheadConfig> bulkheadRegistry(BulwarkProperties properties,
+      ObjectProvider<ContextPropagator> contextPropagators, ObjectProvider<Clock> clock,
       ObjectProvider<Sleeper> sleeper, ObjectProvider<Scheduler> scheduler) {
-    return AbstractPolicyBinding.newRegistry(BulkheadBinding.LAYERING, properties,
+    return AbstractPolicyBinding.newRegistry(
+        BulkheadBinding.layering(AbstractPolicyBinding.contextPropagators(contextPropagators)), properties,
         BulkheadBinding.factory(clock.getIfUnique(), sleeper.getIfUnique(), scheduler.getIfUnique()));
   }
 
   @Bean
-  BulkheadBinding bulkheadBinding(BulwarkProperties properties, Registry<Bulkhead, BulkheadConfig> registry) {
-    return new BulkheadBinding(properties, registry);
+  BulkheadBinding bulkheadBinding(BulwarkProperties properties, Registry<Bulkhead, BulkheadConfig> registry,
+      ObjectProvider<ContextPropagator> contextPropagators) {
+    return new BulkheadBinding(properties, registry,
+        BulkheadBinding.layering(AbstractPolicyBinding.contextPropagators(contextPropagators)));
   }
 }

@@ -1,5 +1,6 @@
 package dev.bulwark.spring.autoconfigure;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Clock;
 import dev.bulwark.Policy;
 import dev.bulwark.PolicyKind;
@@ -23,14 +24,20 @@ import java.util.function.Supplier;
 final class LoadShedderBinding extends AbstractPolicyBinding<LoadShed, LoadShedder, LoadShedderConfig,
     LoadShedderOptions> {
 
-  static final Layering<LoadShedderOptions, LoadShedderConfig> LAYERING =
-      new Layering<>("loadshedder", BulwarkProperties::getLoadshedder, LoadShedderBinding::toConfig);
-
-  LoadShedderBinding(BulwarkProperties properties, Registry<LoadShedder, LoadShedderConfig> registry) {
-    super(LoadShedder.class, PolicyKind.LOAD_SHEDDER, LoadShed.class, LAYERING, properties, registry);
+  /**
+   * Returns how properties become configurations, every configuration carrying {@code propagators}: the
+   * application's {@link ContextPropagator} beans.
+   */
+  static Layering<LoadShedderOptions, LoadShedderConfig> layering(ContextPropagator[] propagators) {
+    return new Layering<>("loadshedder", BulwarkProperties::getLoadshedder, layers -> toConfig(layers, propagators));
   }
 
-  static LoadShedderConfig toConfig(ConfigLayers<LoadShedderOptions> layers) {
+  LoadShedderBinding(BulwarkProperties properties, Registry<LoadShedder, LoadShedderConfig> registry,
+      Layering<LoadShedderOptions, LoadShedderConfig> layering) {
+    super(LoadShedder.class, PolicyKind.LOAD_SHEDDER, LoadShed.class, layering, properties, registry);
+  }
+
+  static LoadShedderConfig toConfig(ConfigLayers<LoadShedderOptions> layers, ContextPropagator[] propagators) {
     LoadShedderConfig.Builder b = LoadShedderConfig.builder();
     ConcurrencyLimiterConfig.Builder limiter = ConcurrencyLimiterConfig.builder();
     boolean limiterSet = algorithm(layers, limiter);
@@ -50,6 +57,7 @@ final class LoadShedderBinding extends AbstractPolicyBinding<LoadShed, LoadShedd
     layers.set("queue-timeout", LoadShedderOptions::getQueueTimeout, b::queueTimeout);
     layers.set("congested-queue-timeout", LoadShedderOptions::getCongestedQueueTimeout, b::congestedQueueTimeout);
     layers.set("lifo-when-congested", LoadShedderOptions::getLifoWhenCongested, b::lifoWhenCongested);
+    b.contextPropagators(propagators);
     return layers.build(b::build);
   }
 

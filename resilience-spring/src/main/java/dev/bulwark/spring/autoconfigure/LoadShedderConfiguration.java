@@ -1,5 +1,6 @@
 package dev.bulwark.spring.autoconfigure;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Clock;
 import dev.bulwark.Registry;
 import dev.bulwark.Scheduler;
@@ -16,14 +17,18 @@ class LoadShedderConfiguration {
   @Bean
   @ConditionalOnMissingRegistry(policy = LoadShedder.class, config = LoadShedderConfig.class)
   Registry<LoadShedder, LoadShedderConfig> loadShedderRegistry(BulwarkProperties properties,
+      ObjectProvider<ContextPropagator> contextPropagators,
       ObjectProvider<Clock> clock, ObjectProvider<Scheduler> scheduler) {
-    return AbstractPolicyBinding.newRegistry(LoadShedderBinding.LAYERING, properties,
+    return AbstractPolicyBinding.newRegistry(
+        LoadShedderBinding.layering(AbstractPolicyBinding.contextPropagators(contextPropagators)), properties,
         LoadShedderBinding.factory(clock.getIfUnique(), scheduler.getIfUnique()));
   }
 
   @Bean
   LoadShedderBinding loadShedderBinding(BulwarkProperties properties,
-      Registry<LoadShedder, LoadShedderConfig> registry) {
-    return new LoadShedderBinding(properties, registry);
+      Registry<LoadShedder, LoadShedderConfig> registry,
+      ObjectProvider<ContextPropagator> contextPropagators) {
+    return new LoadShedderBinding(properties, registry,
+        LoadShedderBinding.layering(AbstractPolicyBinding.contextPropagators(contextPropagators)));
   }
 }

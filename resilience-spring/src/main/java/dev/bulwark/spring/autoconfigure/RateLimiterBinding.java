@@ -1,5 +1,6 @@
 package dev.bulwark.spring.autoconfigure;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Clock;
 import dev.bulwark.PolicyKind;
 import dev.bulwark.Registry;
@@ -15,20 +16,27 @@ import java.util.function.BiFunction;
 final class RateLimiterBinding extends AbstractPolicyBinding<dev.bulwark.spring.annotation.RateLimiter,
     RateLimiter, RateLimiterConfig, RateLimiterOptions> {
 
-  static final Layering<RateLimiterOptions, RateLimiterConfig> LAYERING =
-      new Layering<>("ratelimiter", BulwarkProperties::getRatelimiter, RateLimiterBinding::toConfig);
+  /**
+   * Returns how properties become configurations, every configuration carrying {@code propagators}: the
+   * application's {@link ContextPropagator} beans.
+   */
+  static Layering<RateLimiterOptions, RateLimiterConfig> layering(ContextPropagator[] propagators) {
+    return new Layering<>("ratelimiter", BulwarkProperties::getRatelimiter, layers -> toConfig(layers, propagators));
+  }
 
-  RateLimiterBinding(BulwarkProperties properties, Registry<RateLimiter, RateLimiterConfig> registry) {
-    super(RateLimiter.class, PolicyKind.RATE_LIMITER, dev.bulwark.spring.annotation.RateLimiter.class, LAYERING,
+  RateLimiterBinding(BulwarkProperties properties, Registry<RateLimiter, RateLimiterConfig> registry,
+      Layering<RateLimiterOptions, RateLimiterConfig> layering) {
+    super(RateLimiter.class, PolicyKind.RATE_LIMITER, dev.bulwark.spring.annotation.RateLimiter.class, layering,
         properties, registry);
   }
 
-  static RateLimiterConfig toConfig(ConfigLayers<RateLimiterOptions> layers) {
+  static RateLimiterConfig toConfig(ConfigLayers<RateLimiterOptions> layers, ContextPropagator[] propagators) {
     RateLimiterConfig.Builder b = RateLimiterConfig.builder();
     layers.set("limit-for-period", RateLimiterOptions::getLimitForPeriod, b::limitForPeriod);
     layers.set("period", RateLimiterOptions::getPeriod, b::period);
     layers.set("burst-capacity", RateLimiterOptions::getBurstCapacity, b::burstCapacity);
     layers.set("max-wait", RateLimiterOptions::getMaxWait, b::maxWait);
+    b.contextPropagators(propagators);
     return layers.build(b::build);
   }
 

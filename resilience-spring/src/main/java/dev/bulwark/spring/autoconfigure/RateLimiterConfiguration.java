@@ -1,5 +1,6 @@
 package dev.bulwark.spring.autoconfigure;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Clock;
 import dev.bulwark.Registry;
 import dev.bulwark.Scheduler;
@@ -17,14 +18,18 @@ class RateLimiterConfiguration {
   @Bean
   @ConditionalOnMissingRegistry(policy = RateLimiter.class, config = RateLimiterConfig.class)
   Registry<RateLimiter, RateLimiterConfig> rateLimiterRegistry(BulwarkProperties properties,
+      ObjectProvider<ContextPropagator> contextPropagators,
       ObjectProvider<Clock> clock, ObjectProvider<Sleeper> sleeper, ObjectProvider<Scheduler> scheduler) {
-    return AbstractPolicyBinding.newRegistry(RateLimiterBinding.LAYERING, properties,
+    return AbstractPolicyBinding.newRegistry(
+        RateLimiterBinding.layering(AbstractPolicyBinding.contextPropagators(contextPropagators)), properties,
         RateLimiterBinding.factory(clock.getIfUnique(), sleeper.getIfUnique(), scheduler.getIfUnique()));
   }
 
   @Bean
   RateLimiterBinding rateLimiterBinding(BulwarkProperties properties,
-      Registry<RateLimiter, RateLimiterConfig> registry) {
-    return new RateLimiterBinding(properties, registry);
+      Registry<RateLimiter, RateLimiterConfig> registry,
+      ObjectProvider<ContextPropagator> contextPropagators) {
+    return new RateLimiterBinding(properties, registry,
+        RateLimiterBinding.layering(AbstractPolicyBinding.contextPropagators(contextPropagators)));
   }
 }

@@ -1,5 +1,6 @@
 package dev.bulwark.spring.autoconfigure;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Clock;
 import dev.bulwark.PolicyKind;
 import dev.bulwark.Registry;
@@ -23,14 +24,20 @@ final class RetryBinding extends AbstractPolicyBinding<dev.bulwark.spring.annota
     RetryOptions> {
   private static final Logger LOGGER = LoggerFactory.getLogger("dev.bulwark.spring.retry");
 
-  static final Layering<RetryOptions, RetryConfig> LAYERING =
-      new Layering<>("retry", BulwarkProperties::getRetry, RetryBinding::toConfig);
-
-  RetryBinding(BulwarkProperties properties, Registry<Retry, RetryConfig> registry) {
-    super(Retry.class, PolicyKind.RETRY, dev.bulwark.spring.annotation.Retry.class, LAYERING, properties, registry);
+  /**
+   * Returns how properties become configurations, every configuration carrying {@code propagators}: the
+   * application's {@link ContextPropagator} beans.
+   */
+  static Layering<RetryOptions, RetryConfig> layering(ContextPropagator[] propagators) {
+    return new Layering<>("retry", BulwarkProperties::getRetry, layers -> toConfig(layers, propagators));
   }
 
-  static RetryConfig toConfig(ConfigLayers<RetryOptions> layers) {
+  RetryBinding(BulwarkProperties properties, Registry<Retry, RetryConfig> registry,
+      Layering<RetryOptions, RetryConfig> layering) {
+    super(Retry.class, PolicyKind.RETRY, dev.bulwark.spring.annotation.Retry.class, layering, properties, registry);
+  }
+
+  static RetryConfig toConfig(ConfigLayers<RetryOptions> layers, ContextPropagator[] propagators) {
     RetryConfig.Builder b = RetryConfig.builder();
     layers.set("max-attempts", RetryOptions::getMaxAttempts, b::maxAttempts);
     layers.set("max-duration", RetryOptions::getMaxDuration, b::maxDuration);
@@ -41,6 +48,7 @@ final class RetryBinding extends AbstractPolicyBinding<dev.bulwark.spring.annota
     layers.set("on-rejection", RetryOptions::getOnRejection, b::onRejection);
     layers.set("max-retry-after", RetryOptions::getMaxRetryAfter, b::maxRetryAfter);
     budget(layers, b);
+    b.contextPropagators(propagators);
     return layers.build(b::build);
   }
 

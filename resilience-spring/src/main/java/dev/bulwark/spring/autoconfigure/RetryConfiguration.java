@@ -1,5 +1,6 @@
 package dev.bulwark.spring.autoconfigure;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Clock;
 import dev.bulwark.Registry;
 import dev.bulwark.Scheduler;
@@ -16,14 +17,18 @@ class RetryConfiguration {
 
   @Bean
   @ConditionalOnMissingRegistry(policy = Retry.class, config = RetryConfig.class)
-  Registry<Retry, RetryConfig> retryRegistry(BulwarkProperties properties, ObjectProvider<Clock> clock,
+  Registry<Retry, RetryConfig> retryRegistry(BulwarkProperties properties,
+      ObjectProvider<ContextPropagator> contextPropagators, ObjectProvider<Clock> clock,
       ObjectProvider<Sleeper> sleeper, ObjectProvider<Scheduler> scheduler) {
-    return AbstractPolicyBinding.newRegistry(RetryBinding.LAYERING, properties,
+    return AbstractPolicyBinding.newRegistry(
+        RetryBinding.layering(AbstractPolicyBinding.contextPropagators(contextPropagators)), properties,
         RetryBinding.factory(clock.getIfUnique(), sleeper.getIfUnique(), scheduler.getIfUnique()));
   }
 
   @Bean
-  RetryBinding retryBinding(BulwarkProperties properties, Registry<Retry, RetryConfig> registry) {
-    return new RetryBinding(properties, registry);
+  RetryBinding retryBinding(BulwarkProperties properties, Registry<Retry, RetryConfig> registry,
+      ObjectProvider<ContextPropagator> contextPropagators) {
+    return new RetryBinding(properties, registry,
+        RetryBinding.layering(AbstractPolicyBinding.contextPropagators(contextPropagators)));
   }
 }

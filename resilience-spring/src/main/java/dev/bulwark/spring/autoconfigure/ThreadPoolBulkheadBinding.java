@@ -1,5 +1,6 @@
 package dev.bulwark.spring.autoconfigure;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Clock;
 import dev.bulwark.PolicyKind;
 import dev.bulwark.Registry;
@@ -19,22 +20,29 @@ import org.springframework.beans.factory.DisposableBean;
 final class ThreadPoolBulkheadBinding extends AbstractPolicyBinding<dev.bulwark.spring.annotation.Bulkhead,
     ThreadPoolBulkhead, ThreadPoolBulkheadConfig, ThreadPoolBulkheadOptions> implements DisposableBean {
 
-  static final Layering<ThreadPoolBulkheadOptions, ThreadPoolBulkheadConfig> LAYERING = new Layering<>(
-      "thread-pool-bulkhead", BulwarkProperties::getThreadPoolBulkhead, ThreadPoolBulkheadBinding::toConfig);
+  /**
+   * Returns how properties become configurations, every configuration carrying {@code propagators}: the
+   * application's {@link ContextPropagator} beans.
+   */
+  static Layering<ThreadPoolBulkheadOptions, ThreadPoolBulkheadConfig> layering(ContextPropagator[] propagators) {
+    return new Layering<>("thread-pool-bulkhead", BulwarkProperties::getThreadPoolBulkhead, layers -> toConfig(layers, propagators));
+  }
 
   ThreadPoolBulkheadBinding(BulwarkProperties properties,
-      Registry<ThreadPoolBulkhead, ThreadPoolBulkheadConfig> registry) {
-    super(ThreadPoolBulkhead.class, PolicyKind.BULKHEAD, dev.bulwark.spring.annotation.Bulkhead.class, LAYERING,
+      Registry<ThreadPoolBulkhead, ThreadPoolBulkheadConfig> registry,
+      Layering<ThreadPoolBulkheadOptions, ThreadPoolBulkheadConfig> layering) {
+    super(ThreadPoolBulkhead.class, PolicyKind.BULKHEAD, dev.bulwark.spring.annotation.Bulkhead.class, layering,
         properties, registry);
   }
 
-  static ThreadPoolBulkheadConfig toConfig(ConfigLayers<ThreadPoolBulkheadOptions> layers) {
+  static ThreadPoolBulkheadConfig toConfig(ConfigLayers<ThreadPoolBulkheadOptions> layers, ContextPropagator[] propagators) {
     ThreadPoolBulkheadConfig.Builder b = ThreadPoolBulkheadConfig.builder();
     layers.set("core-thread-pool-size", ThreadPoolBulkheadOptions::getCoreThreadPoolSize, b::coreThreadPoolSize);
     layers.set("max-thread-pool-size", ThreadPoolBulkheadOptions::getMaxThreadPoolSize, b::maxThreadPoolSize);
     layers.set("queue-capacity", ThreadPoolBulkheadOptions::getQueueCapacity, b::queueCapacity);
     layers.set("keep-alive", ThreadPoolBulkheadOptions::getKeepAlive, b::keepAlive);
     layers.set("virtual-threads", ThreadPoolBulkheadOptions::getVirtualThreads, b::virtualThreads);
+    b.contextPropagators(propagators);
     return layers.build(b::build);
   }
 

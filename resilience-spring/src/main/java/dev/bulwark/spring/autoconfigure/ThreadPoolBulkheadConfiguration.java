@@ -1,5 +1,6 @@
 package dev.bulwark.spring.autoconfigure;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Clock;
 import dev.bulwark.Registry;
 import dev.bulwark.bulkhead.ThreadPoolBulkhead;
@@ -15,14 +16,18 @@ class ThreadPoolBulkheadConfiguration {
   @Bean(destroyMethod = "")
   @ConditionalOnMissingRegistry(policy = ThreadPoolBulkhead.class, config = ThreadPoolBulkheadConfig.class)
   Registry<ThreadPoolBulkhead, ThreadPoolBulkheadConfig> threadPoolBulkheadRegistry(BulwarkProperties properties,
+      ObjectProvider<ContextPropagator> contextPropagators,
       ObjectProvider<Clock> clock) {
-    return AbstractPolicyBinding.newRegistry(ThreadPoolBulkheadBinding.LAYERING, properties,
+    return AbstractPolicyBinding.newRegistry(
+        ThreadPoolBulkheadBinding.layering(AbstractPolicyBinding.contextPropagators(contextPropagators)), properties,
         ThreadPoolBulkheadBinding.factory(clock.getIfUnique()));
   }
 
   @Bean
   ThreadPoolBulkheadBinding threadPoolBulkheadBinding(BulwarkProperties properties,
-      Registry<ThreadPoolBulkhead, ThreadPoolBulkheadConfig> registry) {
-    return new ThreadPoolBulkheadBinding(properties, registry);
+      Registry<ThreadPoolBulkhead, ThreadPoolBulkheadConfig> registry,
+      ObjectProvider<ContextPropagator> contextPropagators) {
+    return new ThreadPoolBulkheadBinding(properties, registry,
+        ThreadPoolBulkheadBinding.layering(AbstractPolicyBinding.contextPropagators(contextPropagators)));
   }
 }

@@ -1,5 +1,6 @@
 package dev.bulwark.spring.autoconfigure;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.PolicyKind;
 import dev.bulwark.Registry;
 import dev.bulwark.Scheduler;
@@ -13,18 +14,25 @@ import java.util.function.BiFunction;
 final class TimeoutBinding extends AbstractPolicyBinding<dev.bulwark.spring.annotation.Timeout, Timeout,
     TimeoutConfig, TimeoutOptions> {
 
-  static final Layering<TimeoutOptions, TimeoutConfig> LAYERING =
-      new Layering<>("timeout", BulwarkProperties::getTimeout, TimeoutBinding::toConfig);
+  /**
+   * Returns how properties become configurations, every configuration carrying {@code propagators}: the
+   * application's {@link ContextPropagator} beans.
+   */
+  static Layering<TimeoutOptions, TimeoutConfig> layering(ContextPropagator[] propagators) {
+    return new Layering<>("timeout", BulwarkProperties::getTimeout, layers -> toConfig(layers, propagators));
+  }
 
-  TimeoutBinding(BulwarkProperties properties, Registry<Timeout, TimeoutConfig> registry) {
-    super(Timeout.class, PolicyKind.TIMEOUT, dev.bulwark.spring.annotation.Timeout.class, LAYERING, properties,
+  TimeoutBinding(BulwarkProperties properties, Registry<Timeout, TimeoutConfig> registry,
+      Layering<TimeoutOptions, TimeoutConfig> layering) {
+    super(Timeout.class, PolicyKind.TIMEOUT, dev.bulwark.spring.annotation.Timeout.class, layering, properties,
         registry);
   }
 
-  static TimeoutConfig toConfig(ConfigLayers<TimeoutOptions> layers) {
+  static TimeoutConfig toConfig(ConfigLayers<TimeoutOptions> layers, ContextPropagator[] propagators) {
     TimeoutConfig.Builder b = TimeoutConfig.builder();
     layers.set("timeout", TimeoutOptions::getTimeout, b::timeout);
     layers.set("cancel-running-work", TimeoutOptions::getCancelRunningWork, b::cancelRunningWork);
+    b.contextPropagators(propagators);
     return layers.build(b::build);
   }
 

@@ -1,5 +1,6 @@
 package dev.bulwark.spring.autoconfigure;
 
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.Registry;
 import dev.bulwark.Scheduler;
 import dev.bulwark.timeout.Timeout;
@@ -15,13 +16,17 @@ class TimeoutConfiguration {
   @Bean
   @ConditionalOnMissingRegistry(policy = Timeout.class, config = TimeoutConfig.class)
   Registry<Timeout, TimeoutConfig> timeoutRegistry(BulwarkProperties properties,
+      ObjectProvider<ContextPropagator> contextPropagators,
       ObjectProvider<Scheduler> scheduler) {
-    return AbstractPolicyBinding.newRegistry(TimeoutBinding.LAYERING, properties,
+    return AbstractPolicyBinding.newRegistry(
+        TimeoutBinding.layering(AbstractPolicyBinding.contextPropagators(contextPropagators)), properties,
         TimeoutBinding.factory(scheduler.getIfUnique()));
   }
 
   @Bean
-  TimeoutBinding timeoutBinding(BulwarkProperties properties, Registry<Timeout, TimeoutConfig> registry) {
-    return new TimeoutBinding(properties, registry);
+  TimeoutBinding timeoutBinding(BulwarkProperties properties, Registry<Timeout, TimeoutConfig> registry,
+      ObjectProvider<ContextPropagator> contextPropagators) {
+    return new TimeoutBinding(properties, registry,
+        TimeoutBinding.layering(AbstractPolicyBinding.contextPropagators(contextPropagators)));
   }
 }

@@ -1,6 +1,7 @@
 package dev.bulwark.spring.app;
 
 import dev.bulwark.Clock;
+import dev.bulwark.ContextPropagator;
 import dev.bulwark.spring.support.KillSwitchBinding;
 import dev.bulwark.testing.ManualClock;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -20,6 +21,12 @@ public class TestApplication {
   @Bean
   Clock bulwarkClock() {
     return CLOCK::nanoTime;
+  }
+
+  /** Applies to every policy the auto-configuration builds from properties. */
+  @Bean
+  ContextPropagator requestUserPropagator() {
+    return ContextPropagator.ofThreadLocal(RequestUser.CURRENT);
   }
 
   @Bean
