@@ -2,6 +2,7 @@ package dev.bulwark.bulkhead;
 
 import dev.bulwark.ContextPropagator;
 import dev.bulwark.internal.Check;
+import dev.bulwark.internal.Contexts;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -282,15 +283,7 @@ public final class ThreadPoolBulkheadConfig {
      * @return this builder
      */
     public Builder contextPropagators(ContextPropagator... propagators) {
-      Objects.requireNonNull(propagators, "contextPropagators");
-      if (contextPropagatorsSet) {
-        throw new IllegalStateException(
-            "contextPropagators was already set to " + contextPropagators.size() + " propagators");
-      }
-      for (ContextPropagator propagator : propagators) {
-        Objects.requireNonNull(propagator, "contextPropagators must not contain null");
-      }
-      this.contextPropagators = List.of(propagators);
+      this.contextPropagators = Contexts.setOnce(contextPropagatorsSet, contextPropagators, propagators);
       contextPropagatorsSet = true;
       return this;
     }

@@ -3,6 +3,7 @@ package dev.bulwark.internal;
 import dev.bulwark.ContextPropagator;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Captures and installs the context of several {@link ContextPropagator}s as one, for every policy that
@@ -21,6 +22,28 @@ public final class Contexts {
   public static final ContextPropagator.Scope NOOP_SCOPE = () -> { };
   /** The snapshot when no propagator is configured: installs nothing, allocates nothing. */
   public static final ContextPropagator.Snapshot NONE = () -> NOOP_SCOPE;
+
+  /**
+   * The checks every config builder's {@code contextPropagators(...)} makes: the option is set at most once
+   * and holds no null.
+   *
+   * @param alreadySet whether the builder's option was set before
+   * @param current the option's value so far, named in the message if it was
+   * @param propagators the new value
+   * @return the propagators as an immutable list
+   */
+  public static List<ContextPropagator> setOnce(boolean alreadySet, List<ContextPropagator> current,
+      ContextPropagator... propagators) {
+    Objects.requireNonNull(propagators, "contextPropagators");
+    if (alreadySet) {
+      throw new IllegalStateException(
+          "contextPropagators was already set to " + current.size() + " propagators");
+    }
+    for (ContextPropagator propagator : propagators) {
+      Objects.requireNonNull(propagator, "contextPropagators must not contain null");
+    }
+    return List.of(propagators);
+  }
 
   /**
    * Copies a configuration's propagators into the array the call path reads.

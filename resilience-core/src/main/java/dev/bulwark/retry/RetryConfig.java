@@ -3,6 +3,7 @@ package dev.bulwark.retry;
 import dev.bulwark.ContextPropagator;
 import dev.bulwark.OutcomeClassifier;
 import dev.bulwark.internal.Check;
+import dev.bulwark.internal.Contexts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -503,15 +504,7 @@ public final class RetryConfig {
      * @throws IllegalStateException if the propagators were already set
      */
     public Builder contextPropagators(ContextPropagator... propagators) {
-      Objects.requireNonNull(propagators, "contextPropagators");
-      if (contextPropagatorsSet) {
-        throw new IllegalStateException(
-            "contextPropagators was already set to " + contextPropagators.size() + " propagators");
-      }
-      for (ContextPropagator propagator : propagators) {
-        Objects.requireNonNull(propagator, "contextPropagators must not contain null");
-      }
-      this.contextPropagators = List.of(propagators);
+      this.contextPropagators = Contexts.setOnce(contextPropagatorsSet, contextPropagators, propagators);
       contextPropagatorsSet = true;
       return this;
     }
