@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -116,6 +117,9 @@ class PostgresOutageTest {
     ConcurrentHashMap<String, AtomicInteger> executions = new ConcurrentHashMap<>();
     ExactlyOnceWorker worker = new ExactlyOnceWorker(store, "worker");
     AtomicInteger done = new AtomicInteger();
+    // The crash must land while work remains: without this hold the workers could finish all the keys while
+    // the crash command is still starting (it once did, and the run saw no store failure at all).
+    CountDownLatch crashed = new CountDownLatch(1);
 
     ExecutorService executor = Executors.newFixedThreadPool(threads);
     try {
@@ -124,6 +128,9 @@ class PostgresOutageTest {
         int first = t;
         futures.add(executor.submit(() -> {
           for (int i = first; i < keys; i += threads) {
+            if (done.get() >= keys / 2) {
+              crashed.await(); // the second half of the keys runs into (and out of) the outage
+            }
             worker.process(ExactlyOnceWorker.keyHash(run, i), fingerprint,
                 key -> executions.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
             done.incrementAndGet();
@@ -134,6 +141,7 @@ class PostgresOutageTest {
 
       await().atMost(Duration.ofSeconds(60)).until(() -> done.get() >= keys / 4);
       PG.server().crash();
+      crashed.countDown();
       int doneAtCrash = done.get();
       await().atMost(Duration.ofSeconds(30)).until(() -> worker.storeFailures.sum() >= 20);
       assertThat(done.get() - doneAtCrash).as("keys finished while the database was down").isLessThanOrEqualTo(threads);

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -110,6 +111,9 @@ class RedisOutageTest {
     ConcurrentHashMap<String, AtomicInteger> executions = new ConcurrentHashMap<>();
     ExactlyOnceWorker worker = new ExactlyOnceWorker(store, "worker");
     AtomicInteger done = new AtomicInteger();
+    // The crash must land while work remains: without this hold the workers could finish all the keys while
+    // the crash command is still starting (it once did, and the run saw no store failure at all).
+    CountDownLatch crashed = new CountDownLatch(1);
 
     ExecutorService executor = Executors.newFixedThreadPool(threads);
     try {
@@ -118,6 +122,9 @@ class RedisOutageTest {
         int first = t;
         futures.add(executor.submit(() -> {
           for (int i = first; i < keys; i += threads) {
+            if (done.get() >= keys / 2) {
+              crashed.await(); // the second half of the keys runs into (and out of) the outage
+            }
             worker.process(ExactlyOnceWorker.keyHash(run, i), fingerprint,
                 key -> executions.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
             done.incrementAndGet();
@@ -128,6 +135,7 @@ class RedisOutageTest {
 
       await().atMost(Duration.ofSeconds(60)).until(() -> done.get() >= keys / 4);
       REDIS.server().crash();
+      crashed.countDown();
       await().atMost(Duration.ofSeconds(30)).until(() -> worker.storeFailures.sum() >= 20);
       REDIS.server().start();
 
