@@ -8,12 +8,14 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The main class of one of the processes in {@link PostgresCrossProcessTest}: hammers the same keys as the
@@ -56,6 +58,7 @@ public final class CrossProcessClaimer {
       System.out.println("ready");
       System.out.flush();
       new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+      rendezvous(pool, table, worker, threads);
 
       ExecutorService executor = Executors.newFixedThreadPool(threads);
       List<Future<?>> futures = new ArrayList<>();
@@ -78,6 +81,45 @@ public final class CrossProcessClaimer {
     } catch (Throwable t) {
       t.printStackTrace();
       System.exit(1);
+    }
+  }
+
+  /**
+   * Waits, with every pooled connection open, until the other process has got as far: "go" alone did not
+   * make them overlap (a process whose pool was still connecting once found all the keys already done by
+   * the other), and the test checks that both processes executed some keys.
+   */
+  private static void rendezvous(HikariDataSource pool, String table, String worker, int threads)
+      throws Exception {
+    List<Connection> warm = new ArrayList<>();
+    try {
+      for (int i = 0; i < threads; i++) {
+        warm.add(pool.getConnection());
+      }
+      Connection c = warm.get(0);
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + "_started (worker) VALUES (?)")) {
+        ps.setString(1, worker);
+        ps.executeUpdate();
+      }
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+      try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table + "_started")) {
+        for (;;) {
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getLong(1) >= 2) {
+              return;
+            }
+          }
+          if (System.nanoTime() - deadline > 0) {
+            throw new IllegalStateException("the other process never started");
+          }
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // real processes: real time
+        }
+      }
+    } finally {
+      for (Connection c : warm) {
+        c.close();
+      }
     }
   }
 }

@@ -38,6 +38,8 @@ class PostgresCrossProcessTest {
     try (Connection c = PG.dataSource().getConnection(); Statement s = c.createStatement()) {
       // no unique constraint: a second execution must show up as a second row, not as an error
       s.execute("CREATE TABLE " + table + "_executions (key_hash VARCHAR(64) NOT NULL, worker TEXT NOT NULL)");
+      // where the two processes meet before they start, so that their runs overlap (see CrossProcessClaimer)
+      s.execute("CREATE TABLE " + table + "_started (worker TEXT NOT NULL)");
     }
     String run = "run-" + System.nanoTime();
 
