@@ -54,6 +54,11 @@ class RetryBudgetConcurrencyTest {
         }
       }
     });
+    // The threads may end on a few recordRequest() calls that lift the balance past 1 after the last retry
+    // was asked for (a CI run once ended at exactly 1.0), so drain what is left before checking it.
+    do {
+      asked.increment();
+    } while (budget.tryAcquireRetry());
     RetryBudget.Metrics m = budget.metrics();
     assertThat(m.retriesPermitted() + m.retriesRejected()).isEqualTo(asked.sum());
     assertThat((double) m.retriesPermitted()).isLessThanOrEqualTo(0.1 * m.requests() + 20);
