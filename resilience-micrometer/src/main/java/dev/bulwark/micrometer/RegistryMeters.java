@@ -35,6 +35,9 @@ public final class RegistryMeters implements AutoCloseable {
    *   the meters of an instance must be removed before a new instance of the same name is bound, or the new
    *   binding would get (and later lose) the old meters. Meter registration does not call back into us, so
    *   doing it inside compute cannot deadlock;
+   * - onAdded binds an instance only if the registry holds it at that moment (inside the compute): the replay
+   *   may report an instance that has since been removed and replaced, and the replacement already bound
+   *   (RegistryBindingTest's concurrent test once ended with a present instance unbound that way);
    * - after binding, onAdded checks that the registry still holds that instance, and unbinds it if not (the
    *   removal it missed has happened already);
    * - after binding, onAdded checks `closed`, and unbinds if set: close() sets `closed` before it drains the
@@ -77,6 +80,12 @@ public final class RegistryMeters implements AutoCloseable {
     bound.compute(name, (n, b) -> {
       if (b != null && b.instance() == instance) {
         return b; // reported twice: added while we subscribed
+      }
+      if (registry.find(name).orElse(null) != instance) {
+        // a stale report: the replay of an instance that was removed (and perhaps replaced, and the
+        // replacement bound) after the replay's snapshot was taken. Binding it would displace the binding of
+        // the registry's instance, and the check below would then unbind it, leaving that one unbound.
+        return b;
       }
       if (b != null) {
         b.meters().close(); // a stale instance whose removal we never saw; before binding: same meter ids
