@@ -703,15 +703,7 @@ final class SemaphoreBulkhead extends PaddedState implements Bulkhead, Bulkhead.
 
     /** Installs the caller's context; if a propagator fails, fails this call and returns {@code null}. */
     private ContextPropagator.Scope install(Throwable outcome) {
-      try {
-        return context.install();
-      } catch (RuntimeException | Error installFailure) {
-        if (outcome != null) {
-          installFailure.addSuppressed(outcome);
-        }
-        completeExceptionally(installFailure);
-        return null;
-      }
+      return Contexts.installOrFail(context, this, outcome);
     }
 
     /** Fails this call inside the caller's context. */

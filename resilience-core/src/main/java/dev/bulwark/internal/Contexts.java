@@ -4,6 +4,7 @@ import dev.bulwark.ContextPropagator;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Captures and installs the context of several {@link ContextPropagator}s as one, for every policy that
@@ -43,6 +44,28 @@ public final class Contexts {
       Objects.requireNonNull(propagator, "contextPropagators must not contain null");
     }
     return List.of(propagators);
+  }
+
+  /**
+   * Installs a captured context around work that completes {@code call}; if a propagator fails, fails
+   * {@code call} with that failure (the call's own outcome, if it has one, suppressed in it) instead.
+   *
+   * @param context the caller's context
+   * @param call the future the work completes
+   * @param outcome the failure the work is about to report, or {@code null}
+   * @return the scope to close when the work is done, or {@code null} if {@code call} was failed
+   */
+  public static ContextPropagator.Scope installOrFail(ContextPropagator.Snapshot context,
+      CompletableFuture<?> call, Throwable outcome) {
+    try {
+      return context.install();
+    } catch (RuntimeException | Error installFailure) {
+      if (outcome != null) {
+        installFailure.addSuppressed(outcome);
+      }
+      call.completeExceptionally(installFailure);
+      return null;
+    }
   }
 
   /**

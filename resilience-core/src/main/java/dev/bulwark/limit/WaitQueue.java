@@ -381,15 +381,7 @@ final class WaitQueue {
 
     /** Installs the caller's context; if a propagator fails, fails the call and returns {@code null}. */
     private ContextPropagator.Scope install(Throwable outcome) {
-      try {
-        return context.install();
-      } catch (RuntimeException | Error installFailure) {
-        if (outcome != null) {
-          installFailure.addSuppressed(outcome);
-        }
-        result.completeExceptionally(installFailure);
-        return null;
-      }
+      return Contexts.installOrFail(context, result, outcome);
     }
 
     /** Completes the call inside the caller's context. */

@@ -591,12 +591,7 @@ final class GcraRateLimiter extends PaddedState implements RateLimiter, RateLimi
 
     /** Installs the caller's context; if a propagator fails, fails this call and returns {@code null}. */
     private ContextPropagator.Scope install() {
-      try {
-        return context.install();
-      } catch (RuntimeException | Error installFailure) {
-        completeExceptionally(installFailure);
-        return null;
-      }
+      return Contexts.installOrFail(context, this, null);
     }
 
     @Override
